@@ -1,0 +1,78 @@
+"""Turning a transcript's metadata (front matter or sidecar) into an Episode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .models import Episode, Turn
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
+
+
+def normalise_date(value: Any) -> str | None:
+    """An ISO date from the forms podcasts write (`15/08/2025`, `2025-08-15`, …), else as given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def episode_from_metadata(
+    metadata: dict[str, Any],
+    episode_id: str,
+    source: str,
+    sections: Sequence[str],
+    turns: Sequence[Turn],
+    url_template: str | None = None,
+) -> Episode:
+    """Build the Episode; unknown metadata keys are kept as they are."""
+    speakers: list[str] = []
+    for turn in turns:
+        if turn.speaker not in speakers:
+            speakers.append(turn.speaker)
+    title = str(metadata.get("episode_title") or metadata.get("title") or episode_id)
+    podcast = str(metadata.get("podcast_name") or metadata.get("podcast") or "")
+    url = metadata.get("episode_url") or metadata.get("url")
+    if not url and url_template:
+        url = fill_template(url_template, {**metadata, "episode_id": episode_id})
+    return Episode(
+        id=episode_id,
+        title=" ".join(title.split()),
+        podcast=" ".join(podcast.split()),
+        date=normalise_date(metadata.get("episode_date") or metadata.get("date")),
+        url=str(url) if url else None,
+        source=source,
+        metadata=dict(metadata),
+        sections=tuple(sections),
+        speakers=tuple(speakers),
+    )
+
+
+def fill_template(template: str, values: dict[str, Any]) -> str | None:
+    """Fill `{key}` fields from metadata, leaving `{seconds}`/`{timestamp}` for later; None if a key is missing."""
+    missing = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal missing
+        key = match.group(1)
+        if key in ("seconds", "timestamp"):
+            return match.group(0)
+        if values.get(key) in (None, ""):
+            missing = True
+            return ""
+        return str(values[key])
+
+    filled = re.sub(r"\{(\w+)\}", substitute, template)
+    return None if missing else filled

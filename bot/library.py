@@ -1,0 +1,212 @@
+"""The public face of the core: a loaded transcript library that answers quote lookups."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .corpus import default_corpus
+from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .filters import resolve
+from .models import (
+    Context,
+    Episode,
+    Hit,
+    ParsedQuery,
+    Passage,
+    SearchResult,
+    SectionInfo,
+    SpeakerInfo,
+)
+from .query_parser import parse_query
+from .search_engine import Filters, SearchEngine
+from .search_index import SearchIndex, SyncReport, passage_from_row
+
+log = logging.getLogger(__name__)
+
+INDEX_ENV = "QUOTEBOT_INDEX"
+MAX_LIMIT = 50
+# Random quotes should be worth quoting: skip the "Yeah." turns.
+RANDOM_MIN_WORDS = 12
+
+
+def default_index_path(corpus: Path) -> Path:
+    """`QUOTEBOT_INDEX`, else a per-corpus file in the user's cache folder."""
+    configured = os.environ.get(INDEX_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quotebot"
+    digest = hashlib.sha1(str(corpus.resolve()).encode()).hexdigest()[:12]
+    path = base / f"index-{digest}.sqlite3"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return path
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / "quotebot" / path.name
+
+
+class Library:
+    """Transcripts of one corpus, indexed and searchable. Safe to share between threads."""
+
+    def __init__(self, corpus: Path, index: SearchIndex, report: SyncReport) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.report = report
+        self._episodes = {episode.id: episode for episode in index.episodes()}
+        self._speakers = self._speaker_infos()
+        self._sections = [
+            SectionInfo(title, episode_id, count)
+            for episode_id, title, count in index.section_counts()
+            if title
+        ]
+        self.engine = SearchEngine(index, self._passages_by_id)
+
+    @classmethod
+    def load(cls, corpus: Path | str | None = None, index_path: Path | str | None = None) -> Library:
+        """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
+        corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
+        if not corpus_path.exists():
+            raise FileNotFoundError(f"corpus not found: {corpus_path}")
+        path = index_path if index_path is not None else default_index_path(corpus_path)
+        index = SearchIndex(path)
+        report = index.sync(corpus_path)
+        for error in report.errors:
+            log.warning("transcript skipped: %s", error)
+        return cls(corpus_path, index, report)
+
+    def close(self) -> None:
+        self.index.close()
+
+    @property
+    def errors(self) -> tuple[TranscriptError, ...]:
+        """Transcripts that could not be served, each naming its file and line."""
+        return self.report.errors
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        limit: int = 5,
+        offset: int = 0,
+        speaker: str | None = None,
+        section: str | None = None,
+        episode: str | None = None,
+    ) -> SearchResult:
+        """The best passages for a chat-style query; raises QueryError with a friendly message."""
+        parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        offset = max(0, int(offset))
+        return self.engine.search(parsed, self._filters(parsed), limit, offset)
+
+    def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
+        """The passage widened with its neighbours in the same episode (across turns)."""
+        passage = self.passage(hit) if isinstance(hit, str) else getattr(hit, "passage", hit)
+        rows = self.index.neighbour_rows(
+            passage.episode.id, passage.ordinal - max(0, before), passage.ordinal + max(0, after)
+        )
+        passages = [passage_from_row(row, self._episodes) for row in rows]
+        return Context(
+            passage,
+            tuple(p for p in passages if p.ordinal < passage.ordinal),
+            tuple(p for p in passages if p.ordinal > passage.ordinal),
+        )
+
+    def passage(self, key: str) -> Passage:
+        """A passage by its stable key (`episode-id:ordinal`), as buttons carry it."""
+        episode_id, _, ordinal = key.rpartition(":")
+        row = None
+        if episode_id in self._episodes and ordinal.isdigit():
+            row = self.index.passage_row_at(episode_id, int(ordinal))
+        if row is None:
+            raise QueryError("That quote is no longer in the library.")
+        return passage_from_row(row, self._episodes)
+
+    def random(self, rng: random.Random | None = None) -> Hit:
+        """A random passage long enough to stand on its own."""
+        rng = rng or random.Random()
+        count = self.index.passage_count()
+        if not count:
+            raise QueryError("The library is empty: no transcripts are loaded.")
+        for _ in range(20):
+            row = self.index.passage_row_by_rank(rng.randrange(count))
+            if row and len(row[6].split()) >= RANDOM_MIN_WORDS:
+                break
+        return Hit(passage_from_row(row, self._episodes), 0.0)
+
+    def passages(self) -> Iterator[Passage]:
+        """Every passage in reading order (for advice selection and exports)."""
+        for row in self.index.all_passage_rows():
+            yield passage_from_row(row, self._episodes)
+
+    def episodes(self) -> list[Episode]:
+        return list(self._episodes.values())
+
+    def episode(self, episode_id: str) -> Episode:
+        return self._episodes[episode_id]
+
+    def speakers(self) -> list[SpeakerInfo]:
+        return list(self._speakers)
+
+    def sections(self) -> list[SectionInfo]:
+        """Section titles in reading order, episode by episode."""
+        order = {
+            (episode.id, title): position
+            for episode in self._episodes.values()
+            for position, title in enumerate(episode.sections)
+        }
+        episode_order = {episode_id: n for n, episode_id in enumerate(self._episodes)}
+        return sorted(
+            self._sections,
+            key=lambda s: (episode_order.get(s.episode_id, 0), order.get((s.episode_id, s.title), 0)),
+        )
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _speaker_infos(self) -> list[SpeakerInfo]:
+        infos = []
+        for name, count in self.index.speaker_counts():
+            parts = name.split()
+            aliases = (parts[0],) if len(parts) > 1 else ()
+            infos.append(SpeakerInfo(name, aliases, count))
+        return infos
+
+    def _passages_by_id(self, ids: Sequence[int]) -> dict[int, Passage]:
+        rows = self.index.passage_rows(ids)
+        return {pid: passage_from_row(row, self._episodes) for pid, row in rows.items()}
+
+    def _filters(self, query: ParsedQuery) -> Filters:
+        clauses: list[str] = []
+        params: list[object] = []
+        if query.speaker:
+            names = [s.name for s in self._speakers]
+            labels = [" ".join((s.name, *s.aliases)) for s in self._speakers]
+            found = resolve(query.speaker, names, labels)
+            if not found:
+                raise UnknownFilterValue("speaker", query.speaker, names)
+            clauses.append(f"p.speaker IN ({','.join('?' * len(found))})")
+            params.extend(found)
+        if query.section:
+            titles = list(dict.fromkeys(s.title for s in self.sections()))
+            found = resolve(query.section, titles)
+            if not found:
+                raise UnknownFilterValue("section", query.section, titles)
+            clauses.append(f"p.section IN ({','.join('?' * len(found))})")
+            params.extend(found)
+        if query.episode:
+            ids = list(self._episodes)
+            labels = [f"{e.id} {e.title}" for e in self._episodes.values()]
+            found = resolve(query.episode, ids, labels)
+            if not found:
+                titles = [e.title for e in self._episodes.values()]
+                raise UnknownFilterValue("episode", query.episode, titles)
+            clauses.append(f"p.episode_id IN ({','.join('?' * len(found))})")
+            params.extend(found)
+        return Filters(" AND ".join(clauses), tuple(params))

@@ -1,0 +1,416 @@
+"""The SQLite FTS5 index of passages, kept in a cache file and refreshed per changed transcript."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import transcript_files
+from .errors import TranscriptError
+from .models import Episode, Passage, Transcript
+from .passages import build_passages
+from .text import fold
+from .transcript_formats import format_of, parse_transcript
+
+log = logging.getLogger(__name__)
+
+# Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
+INDEX_VERSION = "3"
+
+SCHEMA = (
+    """CREATE TABLE episodes (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    """CREATE TABLE failures (
+        source TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        message TEXT NOT NULL
+    )""",
+    """CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        episode_id TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        turn INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        speaker TEXT NOT NULL,
+        seconds INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        UNIQUE (episode_id, ordinal)
+    )""",
+    "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
+    """CREATE VIRTUAL TABLE passages_fts USING fts5(
+        text, section,
+        content='passages', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
+    END""",
+    """CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, text, section)
+            VALUES ('delete', old.id, old.text, old.section);
+    END""",
+)
+TABLES = ("passages_fts", "passages", "episodes", "failures", "vocabulary")
+
+PASSAGE_COLUMNS = "p.id, p.episode_id, p.ordinal, p.section, p.speaker, p.seconds, p.text"
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What refreshing the index did: files re-read, episodes dropped, files that failed."""
+
+    parsed: int
+    removed: int
+    unchanged: int
+    errors: tuple[TranscriptError, ...]
+    seconds: float
+
+
+class SearchIndex:
+    """Owns the SQLite connection; every SQL statement of the core lives here."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # Adapters answer from worker threads; SQLite serialises access itself.
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self._ensure_schema()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _ensure_schema(self) -> None:
+        with self.transaction():
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if row is not None and row[0] == INDEX_VERSION:
+                return
+            for table in TABLES:
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in SCHEMA:
+                self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('version', ?)", (INDEX_VERSION,)
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken up front so that concurrent starters queue politely."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- keeping the index in step with the corpus ------------------------------------------
+
+    def sync(self, corpus: Path) -> SyncReport:
+        """Re-read the transcripts that changed since the last sync; drop the ones that went."""
+        started = time.perf_counter()
+        files = transcript_files(corpus)
+        known = {
+            row[0]: row[1:]
+            for row in self.db.execute("SELECT id, source, size, mtime_ns, digest FROM episodes")
+        }
+        failed = {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT source, size, mtime_ns, digest, line, message FROM failures"
+            )
+        }
+        errors: list[TranscriptError] = []
+        parsed = unchanged = 0
+        present: set[str] = set()
+        with self.transaction():
+            for episode_id, path in files:
+                present.add(episode_id)
+                source = str(path)
+                stat = path.stat()
+                signature = (source, stat.st_size, stat.st_mtime_ns)
+                if episode_id in known and known[episode_id][:3] == signature:
+                    unchanged += 1
+                    continue
+                if source in failed and failed[source][:2] == signature[1:]:
+                    errors.append(TranscriptError(source, failed[source][3], failed[source][4]))
+                    self._remove_episode(episode_id)
+                    continue
+                content = path.read_bytes()
+                digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+                if episode_id in known and known[episode_id][0] == source and known[episode_id][3] == digest:
+                    # Touched but not changed: remember the new stat, keep the rows.
+                    self.db.execute(
+                        "UPDATE episodes SET size = ?, mtime_ns = ? WHERE id = ?",
+                        (stat.st_size, stat.st_mtime_ns, episode_id),
+                    )
+                    unchanged += 1
+                    continue
+                self._remove_episode(episode_id)
+                try:
+                    transcript = parse_transcript(path, episode_id)
+                except TranscriptError as exc:
+                    log.warning("skipping transcript %s", exc)
+                    errors.append(exc)
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?)",
+                        (source, stat.st_size, stat.st_mtime_ns, digest, exc.line, exc.message),
+                    )
+                    continue
+                self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
+                self._add_episode(transcript, format_of(path) or "", stat, digest)
+                parsed += 1
+            gone = [episode_id for episode_id in known if episode_id not in present]
+            for episode_id in gone:
+                self._remove_episode(episode_id)
+            live_sources = {str(path) for _, path in files}
+            for source in failed:
+                if source not in live_sources:
+                    self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
+        if parsed or gone:
+            self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
+        return SyncReport(
+            parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
+        )
+
+    def _add_episode(self, transcript: Transcript, fmt: str, stat: os.stat_result, digest: str) -> None:
+        episode = transcript.episode
+        self.db.execute(
+            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                episode.id,
+                episode.source,
+                fmt,
+                stat.st_size,
+                stat.st_mtime_ns,
+                digest,
+                json.dumps(_episode_record(episode), default=str),
+            ),
+        )
+        drafts = build_passages(transcript)
+        self.db.executemany(
+            "INSERT INTO passages(episode_id, ordinal, turn, section, speaker, seconds, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (episode.id, d.ordinal, d.turn, d.section, d.speaker, d.seconds, d.text)
+                for d in drafts
+            ],
+        )
+        self._count_words((d.text for d in drafts), +1)
+
+    def _remove_episode(self, episode_id: str) -> None:
+        texts = [
+            row[0]
+            for row in self.db.execute("SELECT text FROM passages WHERE episode_id = ?", (episode_id,))
+        ]
+        if texts:
+            self._count_words(texts, -1)
+        self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
+
+    def _count_words(self, texts: Iterable[str], sign: int) -> None:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(VOCABULARY_WORD.findall(fold(text)))
+        self.db.executemany(
+            "INSERT INTO vocabulary(word, count) VALUES (?, ?)"
+            " ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+            [(word, sign * count) for word, count in counts.items()],
+        )
+        if sign < 0:
+            self.db.execute("DELETE FROM vocabulary WHERE count <= 0")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def episodes(self) -> list[Episode]:
+        """Every indexed episode, by date then id."""
+        rows = self.db.execute("SELECT data FROM episodes").fetchall()
+        episodes = [_episode_from_record(json.loads(row[0])) for row in rows]
+        return sorted(episodes, key=lambda e: (e.date or "", e.id))
+
+    def speaker_counts(self) -> list[tuple[str, int]]:
+        return self.db.execute(
+            "SELECT speaker, count(*) FROM passages GROUP BY speaker ORDER BY speaker"
+        ).fetchall()
+
+    def section_counts(self) -> list[tuple[str, str, int]]:
+        return self.db.execute(
+            "SELECT episode_id, section, count(*) FROM passages GROUP BY episode_id, section"
+        ).fetchall()
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT word, count FROM vocabulary"))
+
+    def matches_any(self, expression: str) -> bool:
+        """Whether an FTS5 expression (already sanitised) matches at least one passage."""
+        row = self.db.execute(
+            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (expression,)
+        ).fetchone()
+        return row is not None
+
+    def ranked(
+        self,
+        expression: str,
+        limit: int,
+        where: str = "",
+        params: Sequence[object] = (),
+        section_weight: float = 2.0,
+    ) -> list[tuple[int, float]]:
+        """(passage id, bm25 score, higher is better) for the best `limit` matches."""
+        join = "JOIN passages p ON p.id = f.rowid" if where else ""
+        sql = (
+            f"SELECT f.rowid, -bm25(passages_fts, 1.0, ?) AS score FROM passages_fts f {join}"
+            f" WHERE passages_fts MATCH ? {('AND ' + where) if where else ''}"
+            " ORDER BY bm25(passages_fts, 1.0, ?) LIMIT ?"
+        )
+        return self.db.execute(
+            sql, (section_weight, expression, *params, section_weight, limit)
+        ).fetchall()
+
+    def count(self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = 1000) -> int:
+        """How many passages match, counted up to `cap` (enough for "1 of 250+")."""
+        join = "JOIN passages p ON p.id = f.rowid" if where else ""
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM passages_fts f {join}"
+            f" WHERE passages_fts MATCH ? {('AND ' + where) if where else ''} LIMIT ?)"
+        )
+        return self.db.execute(sql, (expression, *params, cap)).fetchone()[0]
+
+    def subset_matching(self, expression: str, ids: Sequence[int]) -> set[int]:
+        """Which of `ids` match `expression` (used for phrase and proximity boosts)."""
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})",
+            (expression, *ids),
+        )
+        return {row[0] for row in rows}
+
+    def highlighted(self, expression: str, passage_id: int) -> str | None:
+        """The passage text with \x01 … \x02 around the tokens FTS5 matched."""
+        row = self.db.execute(
+            "SELECT highlight(passages_fts, 0, char(1), char(2)) FROM passages_fts"
+            " WHERE passages_fts MATCH ? AND rowid = ?",
+            (expression, passage_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def filtered(self, where: str, params: Sequence[object], limit: int, offset: int) -> list[int]:
+        """Passage ids in reading order that pass the filters (a query of filters only)."""
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p WHERE {where or '1'}"
+            " ORDER BY p.episode_id, p.ordinal LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [row[0] for row in rows]
+
+    def count_filtered(self, where: str, params: Sequence[object]) -> int:
+        return self.db.execute(
+            f"SELECT count(*) FROM passages p WHERE {where or '1'}", tuple(params)
+        ).fetchone()[0]
+
+    def passage_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p WHERE p.id IN ({marks})", tuple(ids)
+        )
+        return {row[0]: row for row in rows}
+
+    def passage_row_at(self, episode_id: str, ordinal: int) -> tuple | None:
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p WHERE p.episode_id = ? AND p.ordinal = ?",
+            (episode_id, ordinal),
+        ).fetchone()
+
+    def neighbour_rows(self, episode_id: str, first: int, last: int) -> list[tuple]:
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p"
+            " WHERE p.episode_id = ? AND p.ordinal BETWEEN ? AND ? ORDER BY p.ordinal",
+            (episode_id, first, last),
+        ).fetchall()
+
+    def passage_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+    def passage_row_by_rank(self, position: int) -> tuple | None:
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p ORDER BY p.id LIMIT 1 OFFSET ?",
+            (position,),
+        ).fetchone()
+
+    def all_passage_rows(self) -> Iterator[tuple]:
+        yield from self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p ORDER BY p.episode_id, p.ordinal"
+        )
+
+
+def passage_from_row(row: tuple, episodes: dict[str, Episode]) -> Passage:
+    """A Passage from a row of PASSAGE_COLUMNS."""
+    _, episode_id, ordinal, section, speaker, seconds, text = row
+    return Passage(
+        key=f"{episode_id}:{ordinal}",
+        episode=episodes[episode_id],
+        ordinal=ordinal,
+        section=section,
+        speaker=speaker,
+        seconds=seconds,
+        text=text,
+    )
+
+
+def _episode_record(episode: Episode) -> dict:
+    return {
+        "id": episode.id,
+        "title": episode.title,
+        "podcast": episode.podcast,
+        "date": episode.date,
+        "url": episode.url,
+        "source": episode.source,
+        "metadata": episode.metadata,
+        "sections": list(episode.sections),
+        "speakers": list(episode.speakers),
+    }
+
+
+def _episode_from_record(record: dict) -> Episode:
+    return Episode(
+        id=record["id"],
+        title=record["title"],
+        podcast=record["podcast"],
+        date=record["date"],
+        url=record["url"],
+        source=record["source"],
+        metadata=record["metadata"],
+        sections=tuple(record["sections"]),
+        speakers=tuple(record["speakers"]),
+    )

@@ -1,0 +1,47 @@
+"""Text helpers shared by parsing, passage building and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co corp no approx dept est fig jan feb "
+    "mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m".split()
+)
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so that `Zoë` and `zoe` compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as written (apostrophes inside words kept)."""
+    return WORD.findall(text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends, leaving abbreviations (`Dr.`, `e.g.`) and decimals alone."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        following = text[end : end + 1]
+        if following and not (following.isupper() or following.isdigit() or following in "\"'“‘(["):
+            continue
+        before = text[start : match.start() + 1]
+        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
+        if last_word.rstrip(".").lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
+            continue
+        sentence = text[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
