@@ -61,7 +61,10 @@ def episode_from_metadata(
 
 
 def fill_template(template: str, values: dict[str, Any]) -> str | None:
-    """Fill `{key}` fields from metadata, leaving `{seconds}`/`{timestamp}` for later; None if a key is missing."""
+    """Fill `{key}` fields from metadata; None when a key is missing.
+
+    `{seconds}` and `{timestamp}` stay for Episode.link_at to fill per passage.
+    """
     missing = False
 
     def substitute(match: re.Match[str]) -> str:

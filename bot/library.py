@@ -69,7 +69,9 @@ class Library:
         self.engine = SearchEngine(index, self._passages_by_id)
 
     @classmethod
-    def load(cls, corpus: Path | str | None = None, index_path: Path | str | None = None) -> Library:
+    def load(
+        cls, corpus: Path | str | None = None, index_path: Path | str | None = None
+    ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
         if not corpus_path.exists():
@@ -165,7 +167,10 @@ class Library:
         episode_order = {episode_id: n for n, episode_id in enumerate(self._episodes)}
         return sorted(
             self._sections,
-            key=lambda s: (episode_order.get(s.episode_id, 0), order.get((s.episode_id, s.title), 0)),
+            key=lambda s: (
+                episode_order.get(s.episode_id, 0),
+                order.get((s.episode_id, s.title), 0),
+            ),
         )
 
     # -- helpers -------------------------------------------------------------------------------

@@ -37,7 +37,9 @@ def parse_query(
     for match in _TOKEN.finditer(text):
         if match.group("filter"):
             name = FILTER_NAMES[match.group("filter").split(":", 1)[0].lower()]
-            value = (match.group("fq") if match.group("fq") is not None else match.group("fv")) or ""
+            value = (
+                match.group("fq") if match.group("fq") is not None else match.group("fv")
+            ) or ""
             value = value.strip()
             if not value:
                 raise QueryError(f"`{name}:` needs a value, e.g. `{name}:stefan`.")

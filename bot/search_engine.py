@@ -60,7 +60,7 @@ class SearchEngine:
         if not query.has_terms:
             if not query.has_filters:
                 raise QueryError(
-                    "Type some words to search for, e.g. `layoffs` or `\"write better\"`."
+                    'Type some words to search for, e.g. `layoffs` or `"write better"`.'
                 )
             return self._filters_only(query, filters, limit, offset)
         words, corrections, ignored = self._correct(query.words)
@@ -99,9 +99,7 @@ class SearchEngine:
             query, hits, total, offset, tuple(corrections), matched_all, tuple(ignored)
         )
 
-    def _correct(
-        self, words: tuple[str, ...]
-    ) -> tuple[list[str], list[Correction], list[str]]:
+    def _correct(self, words: tuple[str, ...]) -> tuple[list[str], list[Correction], list[str]]:
         kept: list[str] = []
         corrections: list[Correction] = []
         ignored: list[str] = []
@@ -174,4 +172,3 @@ class SearchEngine:
         passages = self.load_passages(ids)
         hits = tuple(Hit(passages[pid], 0.0) for pid in ids)
         return SearchResult(query, hits, total, offset)
-

@@ -165,7 +165,11 @@ class SearchIndex:
                     continue
                 content = path.read_bytes()
                 digest = hashlib.blake2b(content, digest_size=16).hexdigest()
-                if episode_id in known and known[episode_id][0] == source and known[episode_id][3] == digest:
+                if (
+                    episode_id in known
+                    and known[episode_id][0] == source
+                    and known[episode_id][3] == digest
+                ):
                     # Touched but not changed: remember the new stat, keep the rows.
                     self.db.execute(
                         "UPDATE episodes SET size = ?, mtime_ns = ? WHERE id = ?",
@@ -200,7 +204,9 @@ class SearchIndex:
             parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
         )
 
-    def _add_episode(self, transcript: Transcript, fmt: str, stat: os.stat_result, digest: str) -> None:
+    def _add_episode(
+        self, transcript: Transcript, fmt: str, stat: os.stat_result, digest: str
+    ) -> None:
         episode = transcript.episode
         self.db.execute(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -228,7 +234,9 @@ class SearchIndex:
     def _remove_episode(self, episode_id: str) -> None:
         texts = [
             row[0]
-            for row in self.db.execute("SELECT text FROM passages WHERE episode_id = ?", (episode_id,))
+            for row in self.db.execute(
+                "SELECT text FROM passages WHERE episode_id = ?", (episode_id,)
+            )
         ]
         if texts:
             self._count_words(texts, -1)
@@ -294,7 +302,9 @@ class SearchIndex:
             sql, (section_weight, expression, *params, section_weight, limit)
         ).fetchall()
 
-    def count(self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = 1000) -> int:
+    def count(
+        self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = 1000
+    ) -> int:
         """How many passages match, counted up to `cap` (enough for "1 of 250+")."""
         join = "JOIN passages p ON p.id = f.rowid" if where else ""
         sql = (

@@ -1,0 +1,168 @@
+"""Configuration: environment variables first, then an optional YAML file, then defaults.
+
+Read once at start-up into a Settings object and passed down; nothing reads the environment
+behind its back. Secrets (tokens) are accepted from the environment only and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import QuotebotError
+
+CONFIG_ENV = "QUOTEBOT_CONFIG"
+
+
+class ConfigError(QuotebotError):
+    """A configuration value that cannot be used; the message names the key."""
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _int(value: str) -> int:
+    return int(value)
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _log_format(value: str) -> str:
+    if value not in {"text", "json"}:
+        raise ValueError("expected text or json")
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its environment variable, YAML key, default and how to read it."""
+
+    env: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False
+
+    @property
+    def key(self) -> str:
+        """The attribute and YAML name: the variable in lower case without QUOTEBOT_."""
+        return self.env.removeprefix("QUOTEBOT_").lower()
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("QUOTEBOT_CORPUS", None, _text, "folder of transcripts (default: bundled seeds)"),
+    Option("QUOTEBOT_INDEX", None, _text, "search index cache file (default: user cache)"),
+    Option("DATABASE_URL", None, _text, "sqlite:///path or postgresql://… for subscriptions"),
+    Option("QUOTEBOT_HOST", "0.0.0.0", _text, "address the HTTP server listens on"),
+    Option("QUOTEBOT_PORT", 3000, _int, "HTTP port: Slack events, health, metrics"),
+    Option("QUOTEBOT_LOG_LEVEL", "INFO", _text, "DEBUG, INFO, WARNING or ERROR"),
+    Option("QUOTEBOT_LOG_FORMAT", "text", _log_format, "text, or json for one object a line"),
+    Option("SLACK_BOT_TOKEN", None, _text, "Slack bot token (xoxb-…)", secret=True),
+    Option("SLACK_SIGNING_SECRET", None, _text, "Slack signing secret (HTTP mode)", secret=True),
+    Option("SLACK_APP_TOKEN", None, _text, "Slack app-level token (xapp-…) for Socket Mode",
+           secret=True),
+    Option("SLACK_API_URL", None, _text, "Slack Web API base URL (GovSlack, tests)"),
+    Option("DISCORD_TOKEN", None, _text, "Discord bot token", secret=True),
+    Option("DISCORD_GUILD_ID", None, _int, "sync commands to this guild only (development)"),
+    Option("QUOTEBOT_DISCORD_PUBLIC", False, _bool, "answer /quote in public on Discord"),
+)
+OPTION_BY_KEY = {option.key: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration; `values` holds every option by key."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        config_file: Path | str | None = None,
+    ) -> Settings:
+        """Read the environment and the optional YAML file; raise ConfigError naming a bad key."""
+        environ = os.environ if environ is None else environ
+        path = config_file or environ.get(CONFIG_ENV)
+        from_file = _read_yaml(Path(path)) if path else {}
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for option in OPTIONS:
+            raw: Any = None
+            if environ.get(option.env, "").strip():
+                raw, source = environ[option.env], f"env {option.env}"
+            elif option.key in from_file:
+                raw, source = from_file[option.key], f"file {path}"
+            if raw is None:
+                values[option.key], sources[option.key] = option.default, "default"
+                continue
+            try:
+                values[option.key] = option.parse(str(raw))
+            except ValueError as exc:
+                name = option.env if source.startswith("env") else f"{option.key} in {path}"
+                raise ConfigError(f"{name}: {exc}") from None
+            sources[option.key] = source
+        return cls(values, sources)
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(variable, value with secrets masked, where it came from) for every option."""
+        rows = []
+        for option in OPTIONS:
+            value = self.values.get(option.key)
+            shown = mask(value) if option.secret else ("" if value is None else str(value))
+            rows.append((option.env, shown, self.sources.get(option.key, "default")))
+        return rows
+
+
+def mask(value: Any) -> str:
+    """A secret as `set (…abcd)` style text: enough to tell tokens apart, not to use one."""
+    if not value:
+        return "(not set)"
+    text = str(value)
+    return f"set (…{text[-4:]})" if len(text) >= 16 else "set"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{CONFIG_ENV}: no such file: {path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of key: value")
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).lower()
+        option = OPTION_BY_KEY.get(name)
+        if option is None:
+            known = ", ".join(sorted(OPTION_BY_KEY))
+            raise ConfigError(f"{path}: unknown key `{key}` (known keys: {known})")
+        if option.secret:
+            raise ConfigError(
+                f"{path}: `{key}` is a secret: set it in the environment as {option.env}"
+            )
+        result[name] = value
+    return result
