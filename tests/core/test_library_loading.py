@@ -1,0 +1,94 @@
+"""Loading a corpus: the index is reused, refreshed per changed file, and bad files skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from bot import Library
+
+SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+
+
+def corpus_with_seed(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / "first.txt")
+    return corpus
+
+
+def test_a_second_start_reuses_the_index(tmp_path: Path) -> None:
+    """Nothing is re-read when no transcript changed."""
+    corpus = corpus_with_seed(tmp_path)
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    again = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert (again.report.parsed, again.report.unchanged) == (0, 1)
+    assert again.search("layoffs").hits
+
+
+def test_only_changed_transcripts_are_read_again(tmp_path: Path) -> None:
+    """Editing one file re-reads that file; touching without change re-reads none."""
+    corpus = corpus_with_seed(tmp_path)
+    shutil.copy(SEED, corpus / "second.txt")
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    os.utime(corpus / "first.txt", ns=(1, 1))
+    touched = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert touched.report.parsed == 0
+    touched.close()
+    text = (corpus / "second.txt").read_text().replace("Kaggle", "Zanzibar")
+    (corpus / "second.txt").write_text(text)
+    edited = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert edited.report.parsed == 1
+    assert {h.episode.id for h in edited.search("zanzibar").hits} == {"second"}
+
+
+def test_removed_transcripts_leave_the_index(tmp_path: Path) -> None:
+    """A deleted file's episode and passages are gone on the next load."""
+    corpus = corpus_with_seed(tmp_path)
+    shutil.copy(SEED, corpus / "second.txt")
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    (corpus / "second.txt").unlink()
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert library.report.removed == 1
+    assert [e.id for e in library.episodes()] == ["first"]
+    assert {h.episode.id for h in library.search("layoffs", limit=50).hits} == {"first"}
+
+
+def test_a_broken_file_is_reported_and_the_rest_served(tmp_path: Path) -> None:
+    """A malformed transcript is named with its line; the good ones still answer."""
+    corpus = corpus_with_seed(tmp_path)
+    (corpus / "broken.txt").write_text("no front matter here\n")
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert [(Path(e.source).name, e.line) for e in library.errors] == [("broken.txt", 1)]
+    assert library.search("layoffs").hits
+    library.close()
+    again = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert [Path(e.source).name for e in again.errors] == ["broken.txt"]
+
+
+def test_a_file_that_breaks_stops_being_served(tmp_path: Path) -> None:
+    """A transcript that was good and is now broken is reported and no longer quoted."""
+    corpus = corpus_with_seed(tmp_path)
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    (corpus / "first.txt").write_text("---\n---\n")
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert library.errors and library.episodes() == []
+
+
+def test_episode_ids_come_from_file_names(tmp_path: Path) -> None:
+    """Episode ids are slugs of the file names, stable across loads."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / "001 Stefan Maï.txt")
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert [e.id for e in library.episodes()] == ["001-stefan-mai"]
+
+
+def test_non_transcript_files_are_ignored(tmp_path: Path) -> None:
+    """README files and YAML files in the corpus folder are not transcripts."""
+    corpus = corpus_with_seed(tmp_path)
+    (corpus / "README.md").write_text("# notes\n")
+    (corpus / "advice.yaml").write_text("include: []\n")
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert library.errors == () and len(library.episodes()) == 1
