@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import resources
 from pathlib import Path
 
 from .text import fold
@@ -15,13 +14,10 @@ CORPUS_ENV = "QUOTEBOT_CORPUS"
 
 def bundled_seeds() -> Path:
     """The transcripts shipped with the package (the repo's `seeds/` folder)."""
-    try:
-        located = Path(str(resources.files("bot.seeds")))
-        if located.is_dir():
-            return located
-    except (ModuleNotFoundError, TypeError):
-        pass
-    # Running from a source checkout without installing.
+    installed = Path(__file__).resolve().parent / "seeds"
+    if installed.is_dir():
+        return installed
+    # A source checkout or an editable install: the repo's own folder.
     return Path(__file__).resolve().parent.parent / "seeds"
 
 
