@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .corpus import default_corpus
 from .errors import QueryError, TranscriptError, UnknownFilterValue
-from .filters import resolve
+from .filters import Choices
 from .models import (
     Context,
     Episode,
@@ -23,14 +23,16 @@ from .models import (
     SectionInfo,
     SpeakerInfo,
 )
-from .query_parser import parse_query
-from .search_engine import Filters, SearchEngine
+from .query_parser import fts_phrase, parse_query
+from .search_engine import WORD_TOKEN, Filters, SearchEngine
 from .search_index import SearchIndex, SyncReport, passage_from_row
 
 log = logging.getLogger(__name__)
 
 INDEX_ENV = "QUOTEBOT_INDEX"
 MAX_LIMIT = 50
+FILTER_COLUMNS = {"speaker": "speaker", "section": "section", "episode": "episode_id"}
+NARROWING_SHARE = 0.2
 # Random quotes should be worth quoting: skip the "Yeah." turns.
 RANDOM_MIN_WORDS = 12
 
@@ -66,6 +68,7 @@ class Library:
             for episode_id, title, count in index.section_counts()
             if title
         ]
+        self._choices = self._filter_choices()
         self.engine = SearchEngine(index, self._passages_by_id)
 
     @classmethod
@@ -187,31 +190,66 @@ class Library:
         rows = self.index.passage_rows(ids)
         return {pid: passage_from_row(row, self._episodes) for pid, row in rows.items()}
 
+    def _filter_choices(self) -> dict[str, Choices]:
+        section_sizes: dict[str, int] = {}
+        episode_sizes: dict[str, int] = {}
+        for section in self._sections:
+            section_sizes[section.title] = section_sizes.get(section.title, 0) + section.passages
+        for episode_id, _, count in self.index.section_counts():
+            episode_sizes[episode_id] = episode_sizes.get(episode_id, 0) + count
+        episodes = list(self._episodes.values())
+        return {
+            "speaker": Choices(
+                [s.name for s in self._speakers],
+                [" ".join((s.name, *s.aliases)) for s in self._speakers],
+                [s.passages for s in self._speakers],
+            ),
+            "section": Choices(list(section_sizes), sizes=list(section_sizes.values())),
+            "episode": Choices(
+                [e.id for e in episodes],
+                [f"{e.id} {e.title}" for e in episodes],
+                [episode_sizes.get(e.id, 0) for e in episodes],
+            ),
+        }
+
     def _filters(self, query: ParsedQuery) -> Filters:
+        """Resolve the query's filters, or raise UnknownFilterValue listing the valid ones."""
         clauses: list[str] = []
         params: list[object] = []
-        if query.speaker:
-            names = [s.name for s in self._speakers]
-            labels = [" ".join((s.name, *s.aliases)) for s in self._speakers]
-            found = resolve(query.speaker, names, labels)
+        narrowing: list[str] = []
+        total = max(1, sum(s.passages for s in self._speakers))
+        for field, value in (
+            ("speaker", query.speaker),
+            ("section", query.section),
+            ("episode", query.episode),
+        ):
+            if not value:
+                continue
+            choices = self._choices[field]
+            found = choices.resolve(value)
             if not found:
-                raise UnknownFilterValue("speaker", query.speaker, names)
-            clauses.append(f"p.speaker IN ({','.join('?' * len(found))})")
+                valid = (
+                    [e.title for e in self._episodes.values()]
+                    if field == "episode"
+                    else choices.options
+                )
+                raise UnknownFilterValue(field, value, valid)
+            column = FILTER_COLUMNS[field]
+            clauses.append(f"p.{column} IN ({','.join('?' * len(found))})")
             params.extend(found)
-        if query.section:
-            titles = list(dict.fromkeys(s.title for s in self.sections()))
-            found = resolve(query.section, titles)
-            if not found:
-                raise UnknownFilterValue("section", query.section, titles)
-            clauses.append(f"p.section IN ({','.join('?' * len(found))})")
-            params.extend(found)
-        if query.episode:
-            ids = list(self._episodes)
-            labels = [f"{e.id} {e.title}" for e in self._episodes.values()]
-            found = resolve(query.episode, ids, labels)
-            if not found:
-                titles = [e.title for e in self._episodes.values()]
-                raise UnknownFilterValue("episode", query.episode, titles)
-            clauses.append(f"p.episode_id IN ({','.join('?' * len(found))})")
-            params.extend(found)
-        return Filters(" AND ".join(clauses), tuple(params))
+            # Narrowing inside FTS5 pays off for a selective filter; for a broad one
+            # (a host who speaks in every episode) intersecting in FTS5 costs more than it saves.
+            if choices.size(found) / total < NARROWING_SHARE:
+                narrowing.append(_column_filter(column, found))
+        return Filters(
+            " AND ".join(clauses), tuple(params), " AND ".join(n for n in narrowing if n)
+        )
+
+
+def _column_filter(column: str, values: Sequence[str]) -> str:
+    """`{column} : ("a b" OR "c")`: the values as phrases, a superset of the exact SQL filter."""
+    phrases = [fts_phrase(tuple(WORD_TOKEN.findall(value))) for value in values]
+    phrases = [p for p in phrases if p != '""']
+    if not phrases or len(phrases) > 50:
+        return ""
+    return f"({{{column}}} : ({' OR '.join(phrases)}))"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from .models import Correction, Hit, ParsedQuery, Passage, SearchResult
 from .query_parser import fts_phrase, fts_term
 from .search_index import SearchIndex
 from .spelling import Speller
+from .text import fold
 
 # Ranking: bm25 over passage text (the section title counts only where the text matches
 # nothing), multiplied by boosts computed on the best CANDIDATES matches: the words standing as
@@ -31,10 +33,15 @@ STOP_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Filters:
-    """Resolved filters as SQL over the passages table (alias `p`)."""
+    """Resolved filters: an FTS5 column-filter expression that narrows the match cheaply, and
+    the same filters as exact SQL over the passages table (alias `p`)."""
 
     where: str = ""
     params: tuple[object, ...] = ()
+    fts: str = ""
+
+    def narrow(self, expression: str) -> str:
+        return f"({expression}) AND {self.fts}" if self.fts else expression
 
 
 class SearchEngine:
@@ -76,7 +83,8 @@ class SearchEngine:
         expression, matched_all, total = "", False, 0
         for terms, complete in attempts:
             # Spoken text first; a match in a section title alone is the last resort.
-            for candidate in (f"{{text}} : ({terms})", terms):
+            for column in ("{text}", "{text section}"):
+                candidate = filters.narrow(f"{column} : ({terms})")
                 total = self.index.count(candidate, filters.where, filters.params)
                 if total:
                     expression, matched_all = candidate, complete
@@ -89,12 +97,10 @@ class SearchEngine:
         ranked = self.index.ranked(
             expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
         )
-        scores = self._boosted(ranked, words, content or all_terms)
+        scores, spans = self._boosted(expression, ranked, words, content or all_terms)
         page = scores[offset : offset + limit]
         passages = self.load_passages([pid for pid, _ in page])
-        hits = tuple(
-            Hit(passages[pid], score, self._highlights(expression, pid)) for pid, score in page
-        )
+        hits = tuple(Hit(passages[pid], score, spans.get(pid, ())) for pid, score in page)
         return SearchResult(
             query, hits, total, offset, tuple(corrections), matched_all, tuple(ignored)
         )
@@ -104,11 +110,11 @@ class SearchEngine:
         corrections: list[Correction] = []
         ignored: list[str] = []
         for word in words:
-            if self.index.matches_any(fts_term(word)):
+            if self.index.matches_any(f"{{text section}} : {fts_term(word)}"):
                 kept.append(word)
                 continue
             replacement = self.speller.correct(word)
-            if replacement and self.index.matches_any(fts_term(replacement)):
+            if replacement and self.index.matches_any(f"{{text}} : {fts_term(replacement)}"):
                 kept.append(replacement)
                 corrections.append(Correction(word, replacement))
             else:
@@ -117,52 +123,31 @@ class SearchEngine:
         return kept, corrections, ignored
 
     def _boosted(
-        self,
-        ranked: list[tuple[int, float]],
-        words: list[str],
-        terms: list[str],
-    ) -> list[tuple[int, float]]:
+        self, expression: str, ranked: list[tuple[int, float]], words: list[str], terms: list[str]
+    ) -> tuple[list[tuple[int, float]], dict[int, tuple[tuple[int, int], ...]]]:
+        """Re-rank the best matches; also return each one's highlight spans."""
         ids = [pid for pid, _ in ranked]
-        content = [w for w in words if w.casefold() not in STOP_WORDS] or words
-        phrase_ids: set[int] = set()
-        near_ids: set[int] = set()
-        if len(words) > 1:
-            phrase_ids = self.index.subset_matching(f"{{text}} : {fts_phrase(words)}", ids)
-        if len(content) > 1:
-            near = f"NEAR({' '.join(fts_term(w) for w in content)}, {NEAR_DISTANCE})"
-            near_ids = self.index.subset_matching(f"{{text}} : {near}", ids)
-        section_ids = self.index.subset_matching(f"{{section}} : ({' OR '.join(terms)})", ids)
+        marked = self.index.highlighted(expression, ids)
         rows = self.index.passage_rows(ids)
+        titles = self.index.matching_sections(" OR ".join(terms))
+        content = [w for w in words if w.casefold() not in STOP_WORDS] or words
+        phrase_length = sum(len(WORD_TOKEN.findall(w)) for w in words)
+        spans: dict[int, tuple[tuple[int, int], ...]] = {}
         boosted = []
         for pid, score in ranked:
-            if pid in section_ids:
-                score *= SECTION_BOOST
-            if pid in phrase_ids:
+            tokens, spans[pid] = _matched_tokens(marked.get(pid, ""))
+            if len(words) > 1 and _has_run(tokens, phrase_length):
                 score *= PHRASE_BOOST
-            if pid in near_ids:
+            if len(content) > 1 and _window(tokens, len(content)) <= len(content) + NEAR_DISTANCE:
                 score *= NEAR_BOOST
+            if rows[pid][3] in titles:
+                score *= SECTION_BOOST
             if len(rows[pid][6].split()) < SHORT_PASSAGE_WORDS:
                 score *= SHORT_PASSAGE_PENALTY
             boosted.append((pid, score, rows[pid][1], rows[pid][2]))
         # Ties broken by episode and position, so the same query always gives the same order.
         boosted.sort(key=lambda item: (-round(item[1], 9), item[2], item[3]))
-        return [(pid, score) for pid, score, _, _ in boosted]
-
-    def _highlights(self, expression: str, passage_id: int) -> tuple[tuple[int, int], ...]:
-        marked = self.index.highlighted(expression, passage_id)
-        if not marked:
-            return ()
-        spans: list[tuple[int, int]] = []
-        plain_length = 0
-        start = 0
-        for char in marked:
-            if char == "\x01":
-                start = plain_length
-            elif char == "\x02":
-                spans.append((start, plain_length))
-            else:
-                plain_length += 1
-        return tuple(spans)
+        return [(pid, score) for pid, score, _, _ in boosted], spans
 
     def _filters_only(
         self, query: ParsedQuery, filters: Filters, limit: int, offset: int
@@ -172,3 +157,48 @@ class SearchEngine:
         passages = self.load_passages(ids)
         hits = tuple(Hit(passages[pid], 0.0) for pid in ids)
         return SearchResult(query, hits, total, offset)
+
+
+WORD_TOKEN = re.compile(r"[^\W_]+")
+_MARKED = re.compile(r"\x01([^\x02]*)\x02|([^\W_]+)")
+
+
+def _matched_tokens(marked: str) -> tuple[list[str | None], tuple[tuple[int, int], ...]]:
+    """From FTS5's highlight() text: the token sequence (matched tokens folded, others None)
+    and the character spans of the matched tokens in the plain text."""
+    tokens: list[str | None] = []
+    spans: list[tuple[int, int]] = []
+    removed = 0  # marker characters before the current position
+    for match in _MARKED.finditer(marked):
+        if match.group(1) is not None:
+            start = match.start() - removed
+            spans.append((start, start + len(match.group(1))))
+            removed += 2
+            tokens.extend(fold(t)[:4] for t in WORD_TOKEN.findall(match.group(1)))
+        else:
+            tokens.append(None)
+    return tokens, tuple(spans)
+
+
+def _has_run(tokens: list[str | None], length: int) -> bool:
+    """Whether `length` matched tokens stand side by side (the words typed as a phrase)."""
+    run = 0
+    for token in tokens:
+        run = run + 1 if token is not None else 0
+        if run >= length:
+            return True
+    return False
+
+
+def _window(tokens: list[str | None], distinct: int) -> int:
+    """The fewest tokens spanning `distinct` different matched words (a large number if none)."""
+    best = 1 << 30
+    positions = [(i, t) for i, t in enumerate(tokens) if t is not None]
+    for start in range(len(positions)):
+        seen: set[str] = set()
+        for index, token in positions[start:]:
+            seen.add(token)
+            if len(seen) >= distinct:
+                best = min(best, index - positions[start][0] + 1)
+                break
+    return best

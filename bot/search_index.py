@@ -25,7 +25,7 @@ from .transcript_formats import format_of, parse_transcript
 log = logging.getLogger(__name__)
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
-INDEX_VERSION = "3"
+INDEX_VERSION = "5"
 
 SCHEMA = (
     """CREATE TABLE episodes (
@@ -56,22 +56,35 @@ SCHEMA = (
         text TEXT NOT NULL,
         UNIQUE (episode_id, ordinal)
     )""",
+    "CREATE INDEX passages_by_section ON passages(section)",
+    "CREATE INDEX passages_by_speaker ON passages(speaker)",
     "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
+    # speaker and episode_id are indexed so that filters narrow the match inside FTS5
+    # (a column filter) instead of after scoring every match; bm25 gives them no weight.
     """CREATE VIRTUAL TABLE passages_fts USING fts5(
-        text, section,
+        text, section, speaker, episode_id,
         content='passages', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2'
     )""",
+    # Distinct section titles, for the "query words in the section title" boost: asking this
+    # small table is far cheaper than matching the section column of every passage.
+    """CREATE VIRTUAL TABLE section_titles USING fts5(
+        title, tokenize='porter unicode61 remove_diacritics 2'
+    )""",
     """CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
-        INSERT INTO passages_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
+        INSERT INTO passages_fts(rowid, text, section, speaker, episode_id)
+            VALUES (new.id, new.text, new.section, new.speaker, new.episode_id);
     END""",
     """CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
-        INSERT INTO passages_fts(passages_fts, rowid, text, section)
-            VALUES ('delete', old.id, old.text, old.section);
+        INSERT INTO passages_fts(passages_fts, rowid, text, section, speaker, episode_id)
+            VALUES ('delete', old.id, old.text, old.section, old.speaker, old.episode_id);
     END""",
 )
-TABLES = ("passages_fts", "passages", "episodes", "failures", "vocabulary")
+TABLES = ("passages_fts", "section_titles", "passages", "episodes", "failures", "vocabulary")
 
+# CROSS JOIN keeps FTS5 as the outer loop: otherwise SQLite may walk a filter's index and run
+# the full-text match once per row, which is a hundred times slower.
+FTS_FIRST_JOIN = "CROSS JOIN passages p ON p.id = f.rowid"
 PASSAGE_COLUMNS = "p.id, p.episode_id, p.ordinal, p.section, p.speaker, p.seconds, p.text"
 VOCABULARY_WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -92,6 +105,7 @@ class SearchIndex:
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
+        self._changed = False
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Adapters answer from worker threads; SQLite serialises access itself.
@@ -149,6 +163,7 @@ class SearchIndex:
         }
         errors: list[TranscriptError] = []
         parsed = unchanged = 0
+        self._changed = False
         present: set[str] = set()
         with self.transaction():
             for episode_id, path in files:
@@ -198,7 +213,13 @@ class SearchIndex:
             for source in failed:
                 if source not in live_sources:
                     self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
-        if parsed or gone:
+            if self._changed:
+                self.db.execute("DELETE FROM section_titles")
+                self.db.execute(
+                    "INSERT INTO section_titles(title)"
+                    " SELECT DISTINCT section FROM passages WHERE section != ''"
+                )
+        if self._changed:
             self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
         return SyncReport(
             parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
@@ -207,6 +228,7 @@ class SearchIndex:
     def _add_episode(
         self, transcript: Transcript, fmt: str, stat: os.stat_result, digest: str
     ) -> None:
+        self._changed = True
         episode = transcript.episode
         self.db.execute(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -239,6 +261,7 @@ class SearchIndex:
             )
         ]
         if texts:
+            self._changed = True
             self._count_words(texts, -1)
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
@@ -292,11 +315,11 @@ class SearchIndex:
         section_weight: float = 2.0,
     ) -> list[tuple[int, float]]:
         """(passage id, bm25 score, higher is better) for the best `limit` matches."""
-        join = "JOIN passages p ON p.id = f.rowid" if where else ""
+        join = FTS_FIRST_JOIN if where else ""
         sql = (
-            f"SELECT f.rowid, -bm25(passages_fts, 1.0, ?) AS score FROM passages_fts f {join}"
-            f" WHERE passages_fts MATCH ? {('AND ' + where) if where else ''}"
-            " ORDER BY bm25(passages_fts, 1.0, ?) LIMIT ?"
+            f"SELECT f.rowid, -bm25(passages_fts, 1.0, ?, 0, 0) AS score FROM passages_fts f"
+            f" {join} WHERE passages_fts MATCH ? {('AND ' + where) if where else ''}"
+            " ORDER BY bm25(passages_fts, 1.0, ?, 0, 0) LIMIT ?"
         )
         return self.db.execute(
             sql, (section_weight, expression, *params, section_weight, limit)
@@ -306,32 +329,31 @@ class SearchIndex:
         self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = 1000
     ) -> int:
         """How many passages match, counted up to `cap` (enough for "1 of 250+")."""
-        join = "JOIN passages p ON p.id = f.rowid" if where else ""
+        join = FTS_FIRST_JOIN if where else ""
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM passages_fts f {join}"
             f" WHERE passages_fts MATCH ? {('AND ' + where) if where else ''} LIMIT ?)"
         )
         return self.db.execute(sql, (expression, *params, cap)).fetchone()[0]
 
-    def subset_matching(self, expression: str, ids: Sequence[int]) -> set[int]:
-        """Which of `ids` match `expression` (used for phrase and proximity boosts)."""
-        if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
+    def matching_sections(self, expression: str) -> set[str]:
+        """Section titles that match an FTS5 expression."""
         rows = self.db.execute(
-            f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})",
-            (expression, *ids),
+            "SELECT title FROM section_titles WHERE section_titles MATCH ?", (expression,)
         )
         return {row[0] for row in rows}
 
-    def highlighted(self, expression: str, passage_id: int) -> str | None:
-        """The passage text with \x01 … \x02 around the tokens FTS5 matched."""
-        row = self.db.execute(
-            "SELECT highlight(passages_fts, 0, char(1), char(2)) FROM passages_fts"
-            " WHERE passages_fts MATCH ? AND rowid = ?",
-            (expression, passage_id),
-        ).fetchone()
-        return row[0] if row else None
+    def highlighted(self, expression: str, ids: Sequence[int]) -> dict[int, str]:
+        """Passage text with \x01 … \x02 around the tokens FTS5 matched, for each of `ids`."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT rowid, highlight(passages_fts, 0, char(1), char(2)) FROM passages_fts"
+            f" WHERE passages_fts MATCH ? AND rowid IN ({marks})",
+            (expression, *ids),
+        )
+        return dict(rows.fetchall())
 
     def filtered(self, where: str, params: Sequence[object], limit: int, offset: int) -> list[int]:
         """Passage ids in reading order that pass the filters (a query of filters only)."""
