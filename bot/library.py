@@ -57,7 +57,9 @@ def default_index_path(corpus: Path) -> Path:
 class Library:
     """Transcripts of one corpus, indexed and searchable. Safe to share between threads."""
 
-    def __init__(self, corpus: Path, index: SearchIndex, report: SyncReport) -> None:
+    def __init__(
+        self, corpus: Path, index: SearchIndex, report: SyncReport, cache_size: int = 256
+    ) -> None:
         self.corpus = corpus
         self.index = index
         self.report = report
@@ -69,11 +71,14 @@ class Library:
             if title
         ]
         self._choices = self._filter_choices()
-        self.engine = SearchEngine(index, self._passages_by_id)
+        self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
     @classmethod
     def load(
-        cls, corpus: Path | str | None = None, index_path: Path | str | None = None
+        cls,
+        corpus: Path | str | None = None,
+        index_path: Path | str | None = None,
+        cache_size: int = 256,
     ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
@@ -84,7 +89,7 @@ class Library:
         report = index.sync(corpus_path)
         for error in report.errors:
             log.warning("transcript skipped: %s", error)
-        return cls(corpus_path, index, report)
+        return cls(corpus_path, index, report, cache_size)
 
     def close(self) -> None:
         self.index.close()

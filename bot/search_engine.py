@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import QueryError
 from .models import Correction, Hit, ParsedQuery, Passage, SearchResult
@@ -44,6 +47,31 @@ class Filters:
         return f"({expression}) AND {self.fts}" if self.fts else expression
 
 
+class LruCache:
+    """A small thread-safe least-recently-used map; size 0 turns it off."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 class SearchEngine:
     """Runs queries against a SearchIndex; knows nothing about chat or files."""
 
@@ -51,10 +79,13 @@ class SearchEngine:
         self,
         index: SearchIndex,
         load_passages: Callable[[Sequence[int]], dict[int, Passage]],
+        cache_size: int = 256,
     ) -> None:
         self.index = index
         self.load_passages = load_passages
         self._speller: Speller | None = None
+        # Paging through a chat answer (Next, Previous) asks the same ranking again.
+        self._cache = LruCache(cache_size)
 
     @property
     def speller(self) -> Speller:
@@ -94,10 +125,15 @@ class SearchEngine:
         if total == 0:
             return SearchResult(query, (), 0, offset, tuple(corrections), False, tuple(ignored))
         pool = max(CANDIDATES, offset + limit)
-        ranked = self.index.ranked(
-            expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
-        )
-        scores, spans = self._boosted(expression, ranked, words, content or all_terms)
+        key = (expression, filters, pool, tuple(words), tuple(content or all_terms))
+        ranking = self._cache.get(key)
+        if ranking is None:
+            ranked = self.index.ranked(
+                expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
+            )
+            ranking = self._boosted(expression, ranked, words, content or all_terms)
+            self._cache.put(key, ranking)
+        scores, spans = ranking
         page = scores[offset : offset + limit]
         passages = self.load_passages([pid for pid, _ in page])
         hits = tuple(Hit(passages[pid], score, spans.get(pid, ())) for pid, score in page)
