@@ -15,6 +15,7 @@ from .corpus import default_corpus, transcript_files
 from .errors import QuotebotError, TranscriptError
 from .library import Library
 from .models import Hit, SearchResult
+from .settings import Settings
 from .transcript_formats import format_of, parse_transcript
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[corpus_options], help=help_text)
         sub.add_argument("--json", action="store_true", help="print JSON")
         sub.set_defaults(handler=handler)
+
+    config = commands.add_parser(
+        "config", help="print the effective configuration (secrets masked)"
+    )
+    config.add_argument("--config", type=Path, help="YAML file (default: $QUOTEBOT_CONFIG)")
+    config.set_defaults(handler=run_config)
 
     check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
     check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
@@ -201,6 +208,16 @@ def run_episodes(args: argparse.Namespace) -> int:
         return EXIT_OK
     for episode in episodes:
         print(f"{episode.id}  {episode.date or '????-??-??'}  {episode.podcast} — {episode.title}")
+    return EXIT_OK
+
+
+def run_config(args: argparse.Namespace) -> int:
+    """Every setting with its effective value and where it came from; secrets masked."""
+    settings = Settings.load(config_file=args.config)
+    rows = settings.describe()
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"{name:<{width}}  {value or '(not set)':<40}  {source}")
     return EXIT_OK
 
 

@@ -7,7 +7,8 @@ import logging
 import os
 import random
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .corpus import default_corpus
@@ -71,6 +72,8 @@ class Library:
             if title
         ]
         self._choices = self._filter_choices()
+        # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
+        self.search_observer: Callable[[str, float, int | None], None] | None = None
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
     @classmethod
@@ -109,12 +112,24 @@ class Library:
         speaker: str | None = None,
         section: str | None = None,
         episode: str | None = None,
+        source: str = "cli",
     ) -> SearchResult:
-        """The best passages for a chat-style query; raises QueryError with a friendly message."""
-        parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
-        limit = max(1, min(int(limit), MAX_LIMIT))
-        offset = max(0, int(offset))
-        return self.engine.search(parsed, self._filters(parsed), limit, offset)
+        """The best passages for a chat-style query; raises QueryError with a friendly message.
+
+        `source` names the front end asking (cli, slack, discord) for the search metrics.
+        """
+        started = time.perf_counter()
+        hits: int | None = None
+        try:
+            parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+            limit = max(1, min(int(limit), MAX_LIMIT))
+            offset = max(0, int(offset))
+            result = self.engine.search(parsed, self._filters(parsed), limit, offset)
+            hits = len(result.hits)
+            return result
+        finally:
+            if self.search_observer is not None:
+                self.search_observer(source, time.perf_counter() - started, hits)
 
     def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
         """The passage widened with its neighbours in the same episode (across turns)."""
