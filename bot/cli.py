@@ -11,12 +11,13 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from .corpus import default_corpus, transcript_files
+from .corpus import default_corpus, episode_id_for, transcript_files
 from .errors import QuotebotError, TranscriptError
 from .library import Library
+from .markdown_writer import round_trip_difference, to_markdown
 from .models import Hit, SearchResult
 from .settings import Settings
-from .transcript_formats import format_of, parse_transcript
+from .transcript_formats import FORMATS, companions_of, format_of, parse_transcript
 
 EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
 BOLD, PLAIN = "\033[1m", "\033[0m"
@@ -73,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
     check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
     check.set_defaults(handler=run_check)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write a transcript (VTT, SRT, JSON, markdown) in the markdown format",
+        description=CONVERT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    convert.add_argument("file", type=Path, help="a transcript file (.vtt, .srt, .json, .md …)")
+    convert.add_argument("--to", choices=["md"], default="md", help="output format (md)")
+    convert.add_argument("-o", "--output", type=Path, help="write here (default: stdout)")
+    convert.set_defaults(handler=run_convert)
     return parser
 
 
@@ -88,6 +100,13 @@ Find the passages that best match a query.
 Filters (speaker:, section: or in:, episode:) take one word or a "quoted value" and match
 by prefix, ignoring case and accents. Misspelled words are corrected to the nearest word
 the podcast uses. Exit status: 0 quotes found, 1 none found, 2 bad query or input."""
+
+
+CONVERT_HELP = """\
+Write a transcript in the markdown format the seeds use (front matter, ### sections,
+`Speaker HH:MM:SS:` turns), with its <name>.yaml sidecar and <name>.chapters.json read, so
+it can be edited by hand. Timestamps become one per turn. Exit status 1 (with a warning) when
+the result would not read back as the same turns, 2 when the file cannot be read."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,8 +260,9 @@ def run_check(args: argparse.Namespace) -> int:
         totals["sections"] += len(episode.sections)
         totals["turns"] += len(transcript.turns)
         speakers.update(episode.speakers)
+        read_with = "".join(f" + {kind}" for kind, _ in companions_of(path))
         print(
-            f"ok     {path}  [{format_of(path)}] {len(episode.sections)} sections, "
+            f"ok     {path}  [{format_of(path)}{read_with}] {len(episode.sections)} sections, "
             f"{len(transcript.turns)} turns, speakers: {', '.join(episode.speakers)}"
         )
     summary = (
@@ -253,6 +273,35 @@ def run_check(args: argparse.Namespace) -> int:
         summary += f"; {len(errors)} file{'s' if len(errors) != 1 else ''} with errors"
     print(summary)
     return EXIT_NO_RESULTS if errors else EXIT_OK
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Write one transcript in the markdown format, checking that it reads back the same."""
+    path: Path = args.file
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    if format_of(path) is None:
+        known = ", ".join(sorted(FORMATS))
+        raise QuotebotError(f"{path} is not a transcript file ({known})")
+    transcript = parse_transcript(path, episode_id_for(path))
+    markdown = to_markdown(transcript)
+    difference = round_trip_difference(transcript, markdown, args.output or path)
+    if args.output:
+        args.output.write_text(markdown, encoding="utf-8")
+        print(
+            f"wrote {args.output}: {len(transcript.turns)} turns, "
+            f"{len(transcript.episode.sections)} sections",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(markdown)
+    if difference:
+        print(
+            f"quotebot: warning: the markdown does not read back the same: {difference}",
+            file=sys.stderr,
+        )
+        return EXIT_NO_RESULTS
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -37,21 +37,30 @@ def episode_id_for(path: Path) -> str:
 
 
 def transcript_files(corpus: Path) -> list[tuple[str, Path]]:
-    """(episode id, path) for every transcript under `corpus`, sorted; ids made unique."""
+    """(episode id, path) for every transcript under `corpus`, sorted; ids made unique.
+
+    Companion files (`<name>.yaml`, `<name>.chapters.json`) are not transcripts. Markdown
+    files claim ids first, so dropping `ep.vtt` next to `ep.txt` leaves `ep.txt` its id; a
+    clash between other formats is told apart by extension (`ep`, `ep-srt`), then a counter.
+    """
     if corpus.is_file():
         candidates = [corpus]
     else:
         candidates = sorted(p for p in corpus.rglob("*") if p.is_file())
-    found: list[tuple[str, Path]] = []
+    transcripts = [(path, fmt) for path in candidates if (fmt := format_of(path)) is not None]
+    claim_order = sorted(transcripts, key=lambda item: item[1] != "markdown")
+    ids: dict[Path, str] = {}
     seen: set[str] = set()
-    for path in candidates:
-        if format_of(path) is None:
-            continue
-        episode_id = base = episode_id_for(path)
+    for path, fmt in claim_order:
+        base = episode_id_for(path)
+        choices = [base]
+        if fmt != "markdown":
+            choices.append(f"{base}-{path.suffix.lower().lstrip('.')}")
+        episode_id = next((choice for choice in choices if choice not in seen), None)
         counter = 2
-        while episode_id in seen:
+        while episode_id is None or episode_id in seen:
             episode_id = f"{base}-{counter}"
             counter += 1
         seen.add(episode_id)
-        found.append((episode_id, path))
-    return found
+        ids[path] = episode_id
+    return [(ids[path], path) for path, _ in transcripts]

@@ -1,4 +1,8 @@
-"""Turning a transcript's metadata (front matter or sidecar) into an Episode."""
+"""Turning a transcript's metadata (front matter or sidecar) into an Episode.
+
+Shared by every transcript format: the markdown format's front matter and the `<name>.yaml`
+sidecar of the subtitle formats hold the same keys and are read the same way.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import yaml
+
+from .errors import TranscriptError
 from .models import Episode, Turn
+from .text import fold
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
 
@@ -79,3 +87,53 @@ def fill_template(template: str, values: dict[str, Any]) -> str | None:
 
     filled = re.sub(r"\{(\w+)\}", substitute, template)
     return None if missing else filled
+
+
+def yaml_mapping(text: str, source: str, first_line: int, what: str) -> dict[str, Any]:
+    """Metadata from YAML `text` that starts at line `first_line` of `source`.
+
+    Raises TranscriptError pointing at the line of the problem; `what` names the block
+    (`front matter`, `sidecar`) in the message.
+    """
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TranscriptError(source, line, f"{what} is not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise TranscriptError(source, first_line, f"{what} must be a mapping of key: value")
+    return {str(key): value for key, value in data.items()}
+
+
+def full_names(turns: list[Turn], metadata: dict[str, Any]) -> list[Turn]:
+    """Replace first names in turns with the full names the metadata gives."""
+    people: list[str] = []
+    for key in ("host_name", "guest_name", "host_names", "guest_names", "hosts", "guests"):
+        people.extend(_names(metadata.get(key)))
+    mapping: dict[str, str] = {}
+    for speaker in {turn.speaker for turn in turns}:
+        folded = fold(speaker)
+        candidates = [
+            person
+            for person in people
+            if fold(person) == folded or fold(person).split()[0] == folded
+        ]
+        if len(candidates) == 1:
+            mapping[speaker] = candidates[0]
+    if not mapping:
+        return turns
+    return [
+        Turn(mapping.get(t.speaker, t.speaker), t.seconds, t.section, t.segments, t.line)
+        for t in turns
+    ]
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        parts = re.split(r",|;|\s+&\s+|\s+and\s+", value)
+        return [" ".join(part.split()) for part in parts if part.strip()]
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []

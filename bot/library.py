@@ -15,6 +15,7 @@ from .corpus import default_corpus
 from .errors import QueryError, TranscriptError, UnknownFilterValue
 from .filters import Choices
 from .models import (
+    UNKNOWN_SPEAKER,
     Context,
     Episode,
     Hit,
@@ -202,7 +203,8 @@ class Library:
         infos = []
         for name, count in self.index.speaker_counts():
             parts = name.split()
-            aliases = (parts[0],) if len(parts) > 1 else ()
+            # "Unknown speaker" is nobody: no first-name alias for `speaker:` to match.
+            aliases = (parts[0],) if len(parts) > 1 and name != UNKNOWN_SPEAKER else ()
             infos.append(SpeakerInfo(name, aliases, count))
         return infos
 

@@ -11,12 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .episode_metadata import episode_from_metadata
+from .episode_metadata import episode_from_metadata, full_names, yaml_mapping
 from .errors import TranscriptError
 from .models import Segment, Transcript, Turn
-from .text import fold
 
 TURN_HEADER = re.compile(
     r"^(?P<speaker>[^\W\d_][\w .'’\-]{0,80}?)\s+"
@@ -122,7 +119,7 @@ def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = No
         raise TranscriptError(
             source, body_start + 1, "no turns found (expected lines like `Speaker 00:01:23:`)"
         )
-    turns = _full_names(turns, metadata)
+    turns = full_names(turns, metadata)
     episode = episode_from_metadata(metadata, episode_id, source, sections, turns)
     return Transcript(episode, tuple(turns))
 
@@ -145,45 +142,4 @@ def _front_matter(lines: list[str], source: str) -> tuple[dict[str, Any], int]:
     else:
         raise TranscriptError(source, start + 1, "front matter is never closed with ---")
     block = "\n".join(lines[start + 1 : end])
-    try:
-        data = yaml.safe_load(block) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = start + 2 + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise TranscriptError(source, line, f"front matter is not valid YAML: {problem}") from None
-    if not isinstance(data, dict):
-        raise TranscriptError(source, start + 2, "front matter must be a mapping of key: value")
-    return {str(key): value for key, value in data.items()}, end + 1
-
-
-def _full_names(turns: list[Turn], metadata: dict[str, Any]) -> list[Turn]:
-    """Replace first names in turns with the full names the front matter gives."""
-    people: list[str] = []
-    for key in ("host_name", "guest_name", "host_names", "guest_names", "hosts", "guests"):
-        people.extend(_names(metadata.get(key)))
-    mapping: dict[str, str] = {}
-    for speaker in {turn.speaker for turn in turns}:
-        folded = fold(speaker)
-        candidates = [
-            person
-            for person in people
-            if fold(person) == folded or fold(person).split()[0] == folded
-        ]
-        if len(candidates) == 1:
-            mapping[speaker] = candidates[0]
-    if not mapping:
-        return turns
-    return [
-        Turn(mapping.get(t.speaker, t.speaker), t.seconds, t.section, t.segments, t.line)
-        for t in turns
-    ]
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        parts = re.split(r",|;|\s+&\s+|\s+and\s+", value)
-        return [" ".join(part.split()) for part in parts if part.strip()]
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    return []
+    return yaml_mapping(block, source, start + 2, "front matter"), end + 1

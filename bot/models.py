@@ -6,6 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# The speaker of subtitle cues that name nobody (a WebVTT cue without a `<v>` tag, SRT cues
+# before the first `NAME:`). Kept out of speaker aliases so `speaker:` filters never take it
+# for a person.
+UNKNOWN_SPEAKER = "Unknown speaker"
+
 
 def format_timestamp(seconds: int) -> str:
     """Render whole seconds as HH:MM:SS, the form transcripts and chat show."""

@@ -20,12 +20,12 @@ from .errors import TranscriptError
 from .models import Episode, Passage, Transcript
 from .passages import build_passages
 from .text import fold
-from .transcript_formats import format_of, parse_transcript
+from .transcript_formats import companions_of, format_of, parse_transcript
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 
 SCHEMA = (
     """CREATE TABLE episodes (
@@ -34,6 +34,7 @@ SCHEMA = (
         format TEXT NOT NULL,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
         digest TEXT NOT NULL,
         data TEXT NOT NULL
     )""",
@@ -41,7 +42,9 @@ SCHEMA = (
         source TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
         digest TEXT NOT NULL,
+        error_source TEXT NOT NULL,
         line INTEGER NOT NULL,
         message TEXT NOT NULL
     )""",
@@ -153,12 +156,15 @@ class SearchIndex:
         files = transcript_files(corpus)
         known = {
             row[0]: row[1:]
-            for row in self.db.execute("SELECT id, source, size, mtime_ns, digest FROM episodes")
+            for row in self.db.execute(
+                "SELECT id, source, size, mtime_ns, companions, digest FROM episodes"
+            )
         }
         failed = {
             row[0]: row[1:]
             for row in self.db.execute(
-                "SELECT source, size, mtime_ns, digest, line, message FROM failures"
+                "SELECT source, size, mtime_ns, companions, digest, error_source, line, message"
+                " FROM failures"
             )
         }
         errors: list[TranscriptError] = []
@@ -170,25 +176,29 @@ class SearchIndex:
                 present.add(episode_id)
                 source = str(path)
                 stat = path.stat()
-                signature = (source, stat.st_size, stat.st_mtime_ns)
-                if episode_id in known and known[episode_id][:3] == signature:
+                # A transcript is read together with its sidecar and chapters: a change to
+                # any of them (added, edited, removed) re-reads it.
+                companions = companions_of(path)
+                stamp = _companion_stamp(companions)
+                signature = (source, stat.st_size, stat.st_mtime_ns, stamp)
+                if episode_id in known and known[episode_id][:4] == signature:
                     unchanged += 1
                     continue
-                if source in failed and failed[source][:2] == signature[1:]:
-                    errors.append(TranscriptError(source, failed[source][3], failed[source][4]))
+                if source in failed and failed[source][:3] == signature[1:]:
+                    error_source, line, message = failed[source][4:]
+                    errors.append(TranscriptError(error_source, line, message))
                     self._remove_episode(episode_id)
                     continue
-                content = path.read_bytes()
-                digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+                digest = _digest(path, companions)
                 if (
                     episode_id in known
                     and known[episode_id][0] == source
-                    and known[episode_id][3] == digest
+                    and known[episode_id][4] == digest
                 ):
-                    # Touched but not changed: remember the new stat, keep the rows.
+                    # Touched but not changed: remember the new stats, keep the rows.
                     self.db.execute(
-                        "UPDATE episodes SET size = ?, mtime_ns = ? WHERE id = ?",
-                        (stat.st_size, stat.st_mtime_ns, episode_id),
+                        "UPDATE episodes SET size = ?, mtime_ns = ?, companions = ? WHERE id = ?",
+                        (stat.st_size, stat.st_mtime_ns, stamp, episode_id),
                     )
                     unchanged += 1
                     continue
@@ -199,12 +209,21 @@ class SearchIndex:
                     log.warning("skipping transcript %s", exc)
                     errors.append(exc)
                     self.db.execute(
-                        "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?)",
-                        (source, stat.st_size, stat.st_mtime_ns, digest, exc.line, exc.message),
+                        "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            source,
+                            stat.st_size,
+                            stat.st_mtime_ns,
+                            stamp,
+                            digest,
+                            exc.source,
+                            exc.line,
+                            exc.message,
+                        ),
                     )
                     continue
                 self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
-                self._add_episode(transcript, format_of(path) or "", stat, digest)
+                self._add_episode(transcript, format_of(path) or "", stat, stamp, digest)
                 parsed += 1
             gone = [episode_id for episode_id in known if episode_id not in present]
             for episode_id in gone:
@@ -226,18 +245,19 @@ class SearchIndex:
         )
 
     def _add_episode(
-        self, transcript: Transcript, fmt: str, stat: os.stat_result, digest: str
+        self, transcript: Transcript, fmt: str, stat: os.stat_result, stamp: str, digest: str
     ) -> None:
         self._changed = True
         episode = transcript.episode
         self.db.execute(
-            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 episode.id,
                 episode.source,
                 fmt,
                 stat.st_size,
                 stat.st_mtime_ns,
+                stamp,
                 digest,
                 json.dumps(_episode_record(episode), default=str),
             ),
@@ -404,6 +424,24 @@ class SearchIndex:
         yield from self.db.execute(
             f"SELECT {PASSAGE_COLUMNS} FROM passages p ORDER BY p.episode_id, p.ordinal"
         )
+
+
+def _companion_stamp(companions: Sequence[tuple[str, Path]]) -> str:
+    """Which companions a transcript has, with their sizes and mtimes (cheap to compare)."""
+    stamps = []
+    for kind, path in companions:
+        stat = path.stat()
+        stamps.append([kind, path.name, stat.st_size, stat.st_mtime_ns])
+    return json.dumps(stamps)
+
+
+def _digest(path: Path, companions: Sequence[tuple[str, Path]]) -> str:
+    """A digest of the transcript's content and its companions' (kind, name, content)."""
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+    for kind, companion in companions:
+        digest.update(f"\0{kind}\0{companion.name}\0".encode())
+        digest.update(companion.read_bytes())
+    return digest.hexdigest()
 
 
 def passage_from_row(row: tuple, episodes: dict[str, Episode]) -> Passage:
