@@ -49,7 +49,9 @@ def parse_srt_transcript(path: Path, episode_id: str, text: str | None = None) -
     except srt.SRTParseError as exc:
         unread = exc.unmatched_content
         position = exc.expected_start + len(unread) - len(unread.lstrip())
-        first = unread.strip().split("\n")[0]
+        shown = [line.strip() for line in unread.strip().split("\n")[:3]]
+        # Past the cue number (which reads fine) to the line that does not.
+        first = next((line for line in shown if not line.isdigit()), shown[0])
         raise TranscriptError(
             source,
             text.count("\n", 0, position) + 1,

@@ -187,7 +187,7 @@ def test_excerpt_timestamp_is_the_start_of_the_cue_its_first_sentence_begins_in(
         (
             Segment("First short sentence is here and it runs on", 10, 1, False),
             Segment(f"into cue two. {long_sentence.strip()}.", 14, 2, False),
-            Segment("Then cue three starts a sentence of its own, long enough to stand.", 21, 3, False),
+            Segment("Then cue three starts a sentence of its own, long enough.", 21, 3, False),
         ),
     )
     transcript = Transcript(parse_transcript(CORPUS / "bees.vtt", "bees").episode, (turn,))
