@@ -25,7 +25,7 @@ from .transcript_formats import companions_of, format_of, parse_transcript
 log = logging.getLogger(__name__)
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 
 SCHEMA = (
     """CREATE TABLE episodes (
@@ -59,6 +59,15 @@ SCHEMA = (
         text TEXT NOT NULL,
         UNIQUE (episode_id, ordinal)
     )""",
+    # Per-episode tallies, so that a start with a built index reads a few thousand rows
+    # instead of grouping every passage.
+    """CREATE TABLE tallies (
+        episode_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        passages INTEGER NOT NULL,
+        PRIMARY KEY (episode_id, kind, name)
+    )""",
     "CREATE INDEX passages_by_section ON passages(section)",
     "CREATE INDEX passages_by_speaker ON passages(speaker)",
     "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
@@ -83,7 +92,15 @@ SCHEMA = (
             VALUES ('delete', old.id, old.text, old.section, old.speaker, old.episode_id);
     END""",
 )
-TABLES = ("passages_fts", "section_titles", "passages", "episodes", "failures", "vocabulary")
+TABLES = (
+    "passages_fts",
+    "section_titles",
+    "tallies",
+    "passages",
+    "episodes",
+    "failures",
+    "vocabulary",
+)
 
 # CROSS JOIN keeps FTS5 as the outer loop: otherwise SQLite may walk a filter's index and run
 # the full-text match once per row, which is a hundred times slower.
@@ -240,6 +257,8 @@ class SearchIndex:
                 )
         if self._changed:
             self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
+            # A big rebuild leaves the whole index in the write-ahead log; fold it back.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return SyncReport(
             parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
         )
@@ -272,6 +291,14 @@ class SearchIndex:
             ],
         )
         self._count_words((d.text for d in drafts), +1)
+        tallies: Counter[tuple[str, str]] = Counter()
+        for draft in drafts:
+            tallies["speaker", draft.speaker] += 1
+            tallies["section", draft.section] += 1
+        self.db.executemany(
+            "INSERT INTO tallies VALUES (?, ?, ?, ?)",
+            [(episode.id, kind, name, count) for (kind, name), count in tallies.items()],
+        )
 
     def _remove_episode(self, episode_id: str) -> None:
         texts = [
@@ -284,6 +311,7 @@ class SearchIndex:
             self._changed = True
             self._count_words(texts, -1)
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
 
     def _count_words(self, texts: Iterable[str], sign: int) -> None:
@@ -308,12 +336,13 @@ class SearchIndex:
 
     def speaker_counts(self) -> list[tuple[str, int]]:
         return self.db.execute(
-            "SELECT speaker, count(*) FROM passages GROUP BY speaker ORDER BY speaker"
+            "SELECT name, sum(passages) FROM tallies WHERE kind = 'speaker'"
+            " GROUP BY name ORDER BY name"
         ).fetchall()
 
     def section_counts(self) -> list[tuple[str, str, int]]:
         return self.db.execute(
-            "SELECT episode_id, section, count(*) FROM passages GROUP BY episode_id, section"
+            "SELECT episode_id, name, passages FROM tallies WHERE kind = 'section'"
         ).fetchall()
 
     def vocabulary(self) -> dict[str, int]:
