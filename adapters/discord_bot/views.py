@@ -143,7 +143,7 @@ class ContextButton(
     """More context: the quote with what was said before and after it, wider on each press."""
 
     def __init__(self, owner_id: int, width: int, compact_key: str) -> None:
-        self.owner_id, self.width, self.compact_key = owner_id, width, compact_key
+        self.owner_id, self.span, self.compact_key = owner_id, width, compact_key
         super().__init__(
             ui.Button(
                 label="More context",
@@ -181,12 +181,12 @@ class ContextButton(
                 key,
                 page=page,
                 shareable=_shareable(interaction),
-                width=self.width + 1,
+                width=self.span + 1,
             ),
         )
 
     def _load(self, quoter: Quoter, shown: tuple[str, int] | None) -> tuple[Context, Page | None]:
-        context = quoter.context(quoter.expand_key(self.compact_key), self.width)
+        context = quoter.context(quoter.expand_key(self.compact_key), self.span)
         return context, (quoter.page(*shown) if shown else None)
 
 
