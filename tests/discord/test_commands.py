@@ -140,7 +140,8 @@ async def test_hostile_query_is_shown_not_executed(harness, bot, fake):
     data = fake.callbacks[-1].data
     assert data["allowed_mentions"] == NO_PINGS
     assert data["content"].startswith(
-        "No quotes match “<\u200b@1000000000000000009> \\*\\*zzqx\\*\\* <\u200b#1110000000000000000>”."
+        "No quotes match “<\u200b@1000000000000000009> \\*\\*zzqx\\*\\* "
+        "<\u200b#1110000000000000000>”."
     )
 
 
