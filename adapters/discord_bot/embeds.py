@@ -100,18 +100,23 @@ def excerpt(text: str, highlights: Sequence[tuple[int, int]], limit: int) -> str
     first = min((start for start, _ in highlights), default=0)
     centre = next((i for i, (s, e) in enumerate(bounds) if s <= first < e), 0)
     lo = hi = centre
-    best = None
-    while True:
-        candidate = _window(text, highlights, bounds, lo, hi)
-        if len(candidate) > limit:
+    best = _window(text, highlights, bounds, lo, hi)
+    if len(best) > limit:
+        best = None
+    grow_after = True
+    while best is not None:
+        # Widen one sentence at a time, alternating after and before the match.
+        options = [(lo, hi + 1), (lo - 1, hi)] if grow_after else [(lo - 1, hi), (lo, hi + 1)]
+        grown = False
+        for new_lo, new_hi in options:
+            if new_lo >= 0 and new_hi < len(bounds):
+                candidate = _window(text, highlights, bounds, new_lo, new_hi)
+                if len(candidate) <= limit:
+                    lo, hi, best, grown = new_lo, new_hi, candidate, True
+                    break
+        if not grown:
             break
-        best = candidate
-        if hi + 1 < len(bounds):
-            hi += 1
-        elif lo > 0:
-            lo -= 1
-        else:
-            break
+        grow_after = not grow_after
     if best is not None:
         return best
     # One sentence alone is too long: cut it at a word, keeping the match in view.

@@ -157,3 +157,16 @@ def _b36(number: int) -> str:
     from adapters.discord_bot.views import b36
 
     return b36(number)
+
+
+async def test_slow_public_no_match_stays_private(harness, seed_library, fake):
+    """A public defer is deleted before a private "no match", so it never shows in the channel."""
+    client = await harness.start(seed_library, {"QUOTEBOT_DISCORD_PUBLIC": "1"})
+    client.quoter.defer_after = 0.0
+    await harness.command(client, "quote", query="xyzzyqqq")
+
+    defer, delete, followup = fake.calls[-3:]
+    assert defer.payload == {"type": 5}
+    assert delete.method == "DELETE" and delete.path.endswith("/messages/@original")
+    assert followup.payload["flags"] & EPHEMERAL
+    assert followup.payload["content"].startswith("No quotes match")
