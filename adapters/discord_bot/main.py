@@ -6,11 +6,11 @@ import argparse
 import asyncio
 import logging
 import re
-import sys
 
 import discord
 
 from bot import Library
+from bot.logging_setup import configure_logging
 from bot.settings import ConfigError, Settings
 
 from .client import create_bot
@@ -70,11 +70,7 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
     token = check_token(settings.discord_token)
     shards = parse_shards(args.shards) if args.shards else settings.discord_shards
     shard_ids = parse_shard_ids(args.shard_ids, shards)
-    logging.basicConfig(
-        level=str(settings.log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(settings.log_level, settings.log_format, secrets=[token])
     library = Library.load(args.corpus or settings.corpus, args.index or settings.index)
     for error in library.errors:
         log.warning("skipped %s", error)
