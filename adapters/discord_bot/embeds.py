@@ -151,7 +151,7 @@ def hit_embed(hit: Hit | Passage, footer: str | None = None) -> discord.Embed:
 def context_embed(
     context: Context, hit: Hit | None = None, footer: str | None = None
 ) -> discord.Embed:
-    """A passage with its neighbours: speaker lines where the speaker changes, the quote in bold."""
+    """A passage with its neighbours: speaker lines where the speaker changes, the quote quoted."""
     centre = (
         hit if hit is not None and hit.key == context.passage.key else Hit(context.passage, 0.0)
     )
