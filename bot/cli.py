@@ -85,6 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=["md"], default="md", help="output format (md)")
     convert.add_argument("-o", "--output", type=Path, help="write here (default: stdout)")
     convert.set_defaults(handler=run_convert)
+
+    discord = commands.add_parser(
+        "discord",
+        parents=[corpus_options],
+        help="run the Discord bot (needs DISCORD_TOKEN)",
+        description="Run the Discord bot: /quote, /quote-random, /quote-help.",
+    )
+    discord.add_argument(
+        "--sync", action="store_true", help="sync the slash commands even if they did not change"
+    )
+    discord.add_argument(
+        "--shards", metavar="auto|N", help="run sharded (default: $QUOTEBOT_DISCORD_SHARDS)"
+    )
+    discord.add_argument(
+        "--shard-ids", metavar="0,1", help="run only these shards (needs --shards N)"
+    )
+    discord.set_defaults(handler=run_discord)
     return parser
 
 
@@ -238,6 +255,13 @@ def run_config(args: argparse.Namespace) -> int:
     for name, value, source in rows:
         print(f"{name:<{width}}  {value or '(not set)':<40}  {source}")
     return EXIT_OK
+
+
+def run_discord(args: argparse.Namespace) -> int:
+    # Imported here so the other commands never pay for (or need) discord.py.
+    from adapters.discord_bot.main import run
+
+    return run(args)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -40,6 +40,15 @@ def _bool(value: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _shards(value: str) -> str | int:
+    text = value.strip().lower()
+    if text == "auto":
+        return text
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("expected auto or a shard count of at least 1")
+    return int(text)
+
+
 def _log_format(value: str) -> str:
     if value not in {"text", "json"}:
         raise ValueError("expected text or json")
@@ -83,6 +92,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("DISCORD_TOKEN", None, _text, "Discord bot token", secret=True),
     Option("DISCORD_GUILD_ID", None, _int, "sync commands to this guild only (development)"),
     Option("QUOTEBOT_DISCORD_PUBLIC", False, _bool, "answer /quote in public on Discord"),
+    Option("QUOTEBOT_DISCORD_SHARDS", None, _shards, "auto, or a shard count, for large installs"),
+    Option(
+        "QUOTEBOT_DISCORD_SYNC_STATE",
+        None,
+        _text,
+        "file recording the last Discord command sync (default: user state folder)",
+    ),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
