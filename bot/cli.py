@@ -71,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--config", type=Path, help="YAML file (default: $QUOTEBOT_CONFIG)")
     config.set_defaults(handler=run_config)
 
+    index = commands.add_parser(
+        "index",
+        parents=[corpus_options],
+        help="build or refresh the search index now (e.g. at image build time)",
+    )
+    index.set_defaults(handler=run_index)
+
     check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
     check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
     check.set_defaults(handler=run_check)
@@ -245,6 +252,18 @@ def run_episodes(args: argparse.Namespace) -> int:
     for episode in episodes:
         print(f"{episode.id}  {episode.date or '????-??-??'}  {episode.podcast} — {episode.title}")
     return EXIT_OK
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """Bring the index up to date and say what it holds; exit 1 if a transcript was skipped."""
+    library = open_library(args)
+    report = library.report
+    print(
+        f"{library.index.path}: {len(library.episodes())} episodes, "
+        f"{library.index.passage_count()} passages ({report.parsed} read, "
+        f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.1f} s)"
+    )
+    return EXIT_NO_RESULTS if library.errors else EXIT_OK
 
 
 def run_config(args: argparse.Namespace) -> int:

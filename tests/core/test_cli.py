@@ -124,3 +124,11 @@ def test_readme_main_command_runs_from_anywhere(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Are managers harder to layoff?" in done.stdout
+
+
+def test_index_builds_then_reuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`quotebot index` builds the index once; a second run reads nothing again."""
+    index = str(tmp_path / "i.sqlite3")
+    assert run(capsys, "index", "--index", index)[0] == 0
+    code, out, _ = run(capsys, "index", "--index", index)
+    assert code == 0 and "1 episodes, 481 passages (0 read, 1 unchanged" in out
