@@ -219,7 +219,7 @@ def load_curation(path: Path | str) -> Curation:
         include:
           - episode: peterman-pod-2025-08-15-stefan-mai   # episode id (or unique prefix)
             timestamp: "01:24:34"                        # where the turn starts
-            text: My main thing would be to learn to be a critic first.   # optional trim
+            text: My main thing would be to learn to be a critic first. … Go read a doc.
           - key: peterman-pod-2025-08-15-stefan-mai:470  # or a passage key
         exclude:
           - episode: peterman-pod-2025-08-15-stefan-mai
@@ -372,15 +372,23 @@ def _episode_id(where: str, wanted: str, by_episode: dict[str, list[Passage]]) -
 
 
 def _find_normalised(haystack: str, needle: str) -> int | None:
-    """Where `needle` starts in `haystack`, ignoring case, spacing and curly quotes."""
+    """Where `needle` starts in `haystack`, ignoring case, spacing and curly quotes; an
+    ellipsis (`…` or `...`) in `needle` skips words, the pieces still in order."""
 
     def norm(text: str) -> str:
         return " ".join(fold(text).replace("’", "'").split())
 
-    position = norm(haystack).find(norm(needle))
-    if position < 0 or not needle.strip():
+    text = norm(haystack)
+    pieces = [norm(piece) for piece in re.split(r"…|\.\.\.", needle)]
+    pieces = [piece for piece in pieces if piece]
+    if not pieces:
         return None
-    return position
+    start = position = text.find(pieces[0])
+    for piece in pieces[1:]:
+        if position < 0:
+            break
+        position = text.find(piece, position + 1)
+    return start if start >= 0 and position >= 0 else None
 
 
 # -- the pool and its rotation -----------------------------------------------------------------
