@@ -25,7 +25,7 @@ def test_seed_pool_is_advice_sized_and_self_contained(pool: AdvicePool) -> None:
 
 
 def test_advice_phrasing_in_an_advice_section_ranks_first(pool: AdvicePool) -> None:
-    """"My main thing would be to learn to be a critic first" is the best-scored excerpt."""
+    """ "My main thing would be to learn to be a critic first" is the best-scored excerpt."""
     best = max(pool.candidates, key=lambda c: c.score)
     assert best.passage.text.startswith("My main thing would be to learn to be a critic first")
     assert best.passage.section == "How to write better"
