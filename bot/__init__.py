@@ -1,5 +1,8 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
+from .advice import AdvicePool, CurationError, build_pool
+from .advice_service import AdviceService, Reply, create_advice_service
+from .delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .library import Library
 from .models import (
@@ -14,8 +17,25 @@ from .models import (
     SpeakerInfo,
     format_timestamp,
 )
+from .schedule import ScheduleError, Subscription, next_due, timezone_choices
+from .scheduler import AdviceScheduler
 
 __all__ = [
+    "AdvicePool",
+    "AdvicePost",
+    "AdviceScheduler",
+    "AdviceSender",
+    "AdviceService",
+    "CurationError",
+    "Delivery",
+    "Reply",
+    "ScheduleError",
+    "Subscription",
+    "advice_nonce",
+    "build_pool",
+    "create_advice_service",
+    "next_due",
+    "timezone_choices",
     "Context",
     "Correction",
     "Episode",

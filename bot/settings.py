@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import QuotebotError
+from .schedule import ScheduleError, parse_local_time, parse_window, resolve_timezone
 
 CONFIG_ENV = "QUOTEBOT_CONFIG"
 
@@ -53,6 +54,38 @@ def _log_format(value: str) -> str:
     if value not in {"text", "json"}:
         raise ValueError("expected text or json")
     return value
+
+
+def _hhmm(value: str) -> str:
+    try:
+        return f"{parse_local_time(value):%H:%M}"
+    except ScheduleError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _zone(value: str) -> str:
+    try:
+        return resolve_timezone(value)
+    except ScheduleError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _window(value: str) -> str:
+    parse_window(value)
+    return value.strip().lower() or "day"
+
+
+def _speakers(value: str) -> str:
+    if value.strip().lower() not in {"guests", "any"}:
+        raise ValueError("expected guests or any")
+    return value.strip().lower()
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return number
 
 
 @dataclass(frozen=True)
@@ -98,6 +131,18 @@ OPTIONS: tuple[Option, ...] = (
         None,
         _text,
         "file recording the last Discord command sync (default: user state folder)",
+    ),
+    Option(
+        "QUOTEBOT_ADVICE_FILE", None, _text, "advice curation YAML (default: advice.yaml in corpus)"
+    ),
+    Option("QUOTEBOT_ADVICE_SPEAKERS", "guests", _speakers, "advice from guests, or any speaker"),
+    Option("QUOTEBOT_DAILY_TIME", "09:00", _hhmm, "default daily advice time (HH:MM)"),
+    Option("QUOTEBOT_DAILY_TIMEZONE", "UTC", _zone, "default zone where the platform has none"),
+    Option("QUOTEBOT_DAILY_CATCHUP", "day", _window, "late posts allowed: day, or e.g. 2h, 90m"),
+    Option("QUOTEBOT_DAILY_BROKEN_AFTER", 3, _positive, "failed posts before a channel is broken"),
+    Option("QUOTEBOT_DAILY_LEASE", 120, _positive, "seconds a claim is held before a retry"),
+    Option(
+        "QUOTEBOT_SLACK_DAILY_ANYONE", False, _bool, "anyone (not only admins) runs /quote-daily"
     ),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}

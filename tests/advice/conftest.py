@@ -1,0 +1,84 @@
+"""Fixtures for daily advice: a controllable clock, a recording sender, and stores on SQLite and
+on the real PostgreSQL (a fresh schema per test, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from advice_fakes import FakeClock, RecordingSender, utc
+
+from bot import Library
+from bot.advice import AdvicePool, build_pool
+from bot.scheduler import AdviceScheduler
+from bot.store import AdviceStore
+
+PG_ENV = "QUOTEBOT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def pool(seed_library: Library) -> AdvicePool:
+    """The heuristic pool of the bundled seed."""
+    return build_pool(seed_library)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a schema of its own, dropped after the test."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    import psycopg
+
+    schema = f"quotebot_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same tests on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'advice.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite file."""
+    return f"sqlite:///{tmp_path / 'advice.sqlite3'}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 2025-03-03, 07:00 UTC."""
+    return FakeClock(utc(2025, 3, 3, 7, 0))
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    return RecordingSender("slack")
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Iterator[AdviceStore]:
+    store = AdviceStore.open(sqlite_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def scheduler(
+    store: AdviceStore, pool: AdvicePool, sender: RecordingSender, clock: FakeClock
+) -> AdviceScheduler:
+    """A scheduler on SQLite with the recording Slack sender and the fake clock."""
+    return AdviceScheduler(store, pool, {"slack": sender}, clock=clock)
