@@ -14,8 +14,10 @@ from .models import (
     SpeakerInfo,
     format_timestamp,
 )
+from .settings import ConfigError, Settings
 
 __all__ = [
+    "ConfigError",
     "Context",
     "Correction",
     "Episode",
@@ -27,6 +29,7 @@ __all__ = [
     "QuotebotError",
     "SearchResult",
     "SectionInfo",
+    "Settings",
     "SpeakerInfo",
     "TranscriptError",
     "UnknownFilterValue",
