@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
     check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
     check.set_defaults(handler=run_check)
+
+    slack = commands.add_parser(
+        "slack",
+        parents=[corpus_options],
+        help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
+    )
+    slack.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
+    slack.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
+    slack.set_defaults(handler=run_slack)
     return parser
 
 
@@ -202,6 +211,13 @@ def run_episodes(args: argparse.Namespace) -> int:
     for episode in episodes:
         print(f"{episode.id}  {episode.date or '????-??-??'}  {episode.podcast} — {episode.title}")
     return EXIT_OK
+
+
+def run_slack(args: argparse.Namespace) -> int:
+    """Serve Slack; imported here so the core never loads a chat SDK unless asked to."""
+    from adapters.slack.main import run
+
+    return run(args)
 
 
 def run_check(args: argparse.Namespace) -> int:
