@@ -67,13 +67,13 @@ def token_problem(settings: Any) -> str | None:
 def run(
     args: argparse.Namespace,
     environ: Mapping[str, str] | None = None,
-    stderr: TextIO = sys.stderr,
+    stderr: TextIO | None = None,
 ) -> int:
     """Start the Slack bot; exit code 2 with a one-line message when a token is missing."""
     settings = Settings.load(environ)
     problem = token_problem(settings)
     if problem:
-        print(f"quotebot slack: {problem}", file=stderr)
+        print(f"quotebot slack: {problem}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     _configure_logging(settings)
     library = Library.load(
