@@ -43,12 +43,12 @@ class Deduper:
     def claim(self, key: str) -> bool:
         """Record `key`; false if it was already claimed and has not expired."""
         now = self.clock()
-        while self._seen and (
-            next(iter(self._seen.values())) <= now or len(self._seen) >= self.max_keys
-        ):
+        while self._seen and next(iter(self._seen.values())) <= now:
             self._seen.popitem(last=False)
         if key in self._seen:
             return False
+        while len(self._seen) >= self.max_keys:
+            self._seen.popitem(last=False)
         self._seen[key] = now + self.ttl
         return True
 
