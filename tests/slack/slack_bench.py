@@ -55,12 +55,16 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.responses: list[Call] = []
+        # Socket Mode: envelopes sent to each connection after `hello`, and the acks received.
+        self.envelopes: list[dict[str, Any]] = []
+        self.socket_acks: list[Call] = []
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
         self.server = TestServer(app, host="127.0.0.1", port=0)
 
     async def start(self) -> None:
@@ -100,6 +104,14 @@ class FakeSlack:
             )
         return list(self.responses)
 
+    async def wait_for_socket_acks(self, count: int, timeout: float = 5.0) -> list[Call]:
+        """Wait until `count` Socket Mode acks have arrived; return them all."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.socket_acks) >= count), timeout
+            )
+        return list(self.socket_acks)
+
     async def _record(self, target: list[Call], call: Call) -> None:
         async with self._changed:
             target.append(call)
@@ -116,6 +128,8 @@ class FakeSlack:
         if queued:
             status, answer, headers = queued.pop(0)
             return web.json_response(answer, status=status, headers=headers)
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.url("/socket").replace("http", "ws")})
         if method == "auth.test":
             return web.json_response(payload("auth_test"))
         if method == "chat.postMessage":
@@ -124,6 +138,17 @@ class FakeSlack:
                 {"ok": True, "channel": body.get("channel"), "ts": ts, "message": body}
             )
         return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        for envelope in self.envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                await self._record(self.socket_acks, Call("ack", json.loads(message.data)))
+        return ws
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -9,10 +9,17 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
-from slack_bench import BOT_TOKEN, SIGNING_SECRET, section_texts, slack_settings
+from slack_bench import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    context_texts,
+    payload,
+    section_texts,
+    slack_settings,
+)
 
 from adapters.slack import COMMANDS, create_app, create_client, create_web_app
-from adapters.slack.server import serve_http
+from adapters.slack.server import connect_socket_mode, serve_http
 from bot import cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -164,3 +171,40 @@ def test_the_adapter_uses_only_the_core_public_api() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             stripped = line.strip()
             assert not stripped.startswith(("from bot.", "import bot.")), f"{path.name}: {line}"
+
+
+async def test_socket_mode_answers_commands_once(fake_slack, seed_library) -> None:
+    """With an app token, /quote arrives over Socket Mode (opened at SLACK_API_URL): each
+    envelope is acked, the answer goes to response_url, and a redelivery is not answered again."""
+    settings = slack_settings(fake_slack, SLACK_APP_TOKEN="xapp-1-A123-456-test")
+    app = create_app(seed_library, settings)
+    command = payload("slash_command") | {"response_url": fake_slack.response_url("socket")}
+    envelope = {
+        "envelope_id": "env-1",
+        "type": "slash_commands",
+        "payload": command,
+        "accepts_response_payload": True,
+        "retry_attempt": 0,
+    }
+    helped = command | {
+        "text": "help",
+        "trigger_id": "trigger.help",
+        "response_url": fake_slack.response_url("socket-help"),
+    }
+    fake_slack.envelopes = [
+        envelope,
+        envelope | {"envelope_id": "env-2", "retry_attempt": 1},
+        envelope | {"envelope_id": "env-3", "payload": helped},
+    ]
+    handler = await connect_socket_mode(app, settings.slack_app_token)
+    try:
+        acks = await fake_slack.wait_for_socket_acks(3)
+        await fake_slack.wait_for_responses(2)
+    finally:
+        await handler.close_async()
+    assert sorted(ack.body["envelope_id"] for ack in acks) == ["env-1", "env-2", "env-3"]
+    [answer] = [r for r in fake_slack.responses if r.method == "socket"]
+    [opened] = fake_slack.method_calls("apps.connections.open")
+    assert opened.headers["Authorization"] == "Bearer xapp-1-A123-456-test"
+    assert context_texts(answer.body)[-1] == "1 of 3 for “layoffs”"
+    assert sorted(r.method for r in fake_slack.responses) == ["socket", "socket-help"]
