@@ -73,7 +73,6 @@ def create_app(
         client=client,
         # Never None: bolt would then read the environment behind the settings' back.
         signing_secret=getattr(settings, "slack_signing_secret", None) or "",
-        logger=log,
     )
     app.middleware(redelivery_filter(deliveries or Deduper()))
     QuoteListeners(library, rng or random.Random(), Deduper()).register(app)
