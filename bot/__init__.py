@@ -19,6 +19,7 @@ from .models import (
 )
 from .schedule import ScheduleError, Subscription, next_due, timezone_choices
 from .scheduler import AdviceScheduler
+from .settings import ConfigError, Settings
 
 __all__ = [
     "AdvicePool",
@@ -26,18 +27,11 @@ __all__ = [
     "AdviceScheduler",
     "AdviceSender",
     "AdviceService",
-    "CurationError",
-    "Delivery",
-    "Reply",
-    "ScheduleError",
-    "Subscription",
-    "advice_nonce",
-    "build_pool",
-    "create_advice_service",
-    "next_due",
-    "timezone_choices",
+    "ConfigError",
     "Context",
     "Correction",
+    "CurationError",
+    "Delivery",
     "Episode",
     "Hit",
     "Library",
@@ -45,10 +39,19 @@ __all__ = [
     "Passage",
     "QueryError",
     "QuotebotError",
+    "Reply",
+    "ScheduleError",
     "SearchResult",
     "SectionInfo",
+    "Settings",
     "SpeakerInfo",
+    "Subscription",
     "TranscriptError",
     "UnknownFilterValue",
+    "advice_nonce",
+    "build_pool",
+    "create_advice_service",
     "format_timestamp",
+    "next_due",
+    "timezone_choices",
 ]

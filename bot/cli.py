@@ -134,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--shard-ids", metavar="0,1", help="run only these shards (needs --shards N)"
     )
     discord.set_defaults(handler=run_discord)
+
+    slack = commands.add_parser(
+        "slack",
+        parents=[corpus_options],
+        help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
+    )
+    slack.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
+    slack.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
+    slack.set_defaults(handler=run_slack)
     return parser
 
 
@@ -322,6 +331,13 @@ def run_config(args: argparse.Namespace) -> int:
 def run_discord(args: argparse.Namespace) -> int:
     # Imported here so the other commands never pay for (or need) discord.py.
     from adapters.discord_bot.main import run
+
+    return run(args)
+
+
+def run_slack(args: argparse.Namespace) -> int:
+    """Serve Slack; imported here so the core never loads a chat SDK unless asked to."""
+    from adapters.slack.main import run
 
     return run(args)
 

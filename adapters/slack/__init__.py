@@ -1,0 +1,22 @@
+"""The Slack front end: `/quote` with a private preview, paging, context and sharing.
+
+Built on slack-bolt's AsyncApp; uses only the core's public API (`from bot import …`).
+Nothing here runs at import: `create_app` builds the app, `create_web_app` serves it.
+"""
+
+from .app import COMMANDS, create_app, create_client
+from .blocks import Message, hit_message
+from .delivery import Delivered, DeliveryFailed, post_message
+from .server import create_web_app
+
+__all__ = [
+    "COMMANDS",
+    "Delivered",
+    "DeliveryFailed",
+    "Message",
+    "create_app",
+    "create_client",
+    "create_web_app",
+    "hit_message",
+    "post_message",
+]

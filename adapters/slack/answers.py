@@ -1,0 +1,136 @@
+"""What the bot answers to each command and button, as Messages.
+
+Plain synchronous functions over the core's Library: the Slack wiring in `app.py` runs them in
+a worker thread after acknowledging, so a slow search never delays the ack.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot import Context, Hit, Library, QueryError, SearchResult
+
+from . import blocks
+from .blocks import Message
+from .escaping import escape
+from .state import MAX_QUERY_CHARS, View
+
+COMMAND = "/quote"
+HELP_WORDS = {"", "help", "?", "-h", "--help"}
+SUGGESTIONS = 3
+SUGGESTION_CUTOFF = 60
+
+
+def for_command(
+    library: Library, text: str, rng: random.Random | None = None, command: str = COMMAND
+) -> Message:
+    """The answer to `/quote TEXT`: help, a random quote, or the top search result."""
+    text = " ".join((text or "").split())
+    if text.lower() in HELP_WORDS:
+        return help_for(library, command)
+    if text.lower() == "random":
+        return random_quote(library, rng)
+    return search(library, View(query=_cap(text)), command)
+
+
+def help_for(library: Library, command: str = COMMAND) -> Message:
+    """Usage, examples and the library's sections."""
+    return blocks.help_message(command, [section.title for section in library.sections()])
+
+
+def random_quote(library: Library, rng: random.Random | None = None) -> Message:
+    """A preview of a random passage, with a button for another."""
+    try:
+        hit = library.random(rng)
+    except QueryError as exc:
+        return error_notice(exc)
+    return blocks.preview(hit, View(key=hit.key))
+
+
+def search(library: Library, view: View, command: str = COMMAND) -> Message:
+    """The preview for a query at a position (and widening), or why there is none."""
+    try:
+        found = resolve(library, view)
+    except QueryError as exc:
+        return error_notice(exc)
+    if found is None:
+        result = library.search(view.query or "", limit=1)
+        if view.offset and result.total:
+            return search(library, view.at(result.total - 1), command)
+        return no_match(library, view.query or "", result, command)
+    hit, result = found
+    return blocks.preview(
+        hit,
+        view,
+        total=result.total if result else None,
+        context=_widen(library, hit, view),
+        corrected_query=result.corrected_query if result else None,
+        ignored_words=result.ignored_words if result else (),
+    )
+
+
+def share(library: Library, view: View, user_id: str) -> Message:
+    """The channel message for the quote a preview shows, "shared by" the user."""
+    found = resolve(library, view)
+    if found is None:
+        raise QueryError("That quote is no longer in the library.")
+    hit, _ = found
+    return blocks.hit_message(hit, context=_widen(library, hit, view), shared_by=user_id)
+
+
+def resolve(library: Library, view: View) -> tuple[Hit, SearchResult | None] | None:
+    """The hit a view points at: searched again (for its highlights), else looked up by key."""
+    if view.query is not None:
+        result = library.search(view.query, limit=1, offset=view.offset)
+        if result.hits and (view.key is None or result.hits[0].key == view.key):
+            return result.hits[0], result
+        if view.key is None:
+            return None
+    # A random quote, or the library changed since the preview was made: the passage itself.
+    return Hit(library.passage(view.key or ""), 0.0), None
+
+
+def no_match(library: Library, query: str, result: SearchResult, command: str) -> Message:
+    """No hits: the query back, words that matched nothing, and the nearest sections."""
+    return blocks.no_match_message(
+        command, query, nearest_sections(library, query), result.ignored_words
+    )
+
+
+def nearest_sections(library: Library, query: str, limit: int = SUGGESTIONS) -> Sequence[str]:
+    """Section titles that look most like the query (fuzzy, case-insensitive)."""
+    titles = list(dict.fromkeys(section.title for section in library.sections()))
+    words = " ".join(word for word in query.split() if ":" not in word).strip("\"' ")
+    if not words or not titles:
+        return []
+    matches = process.extract(
+        words,
+        titles,
+        scorer=fuzz.token_set_ratio,
+        processor=str.casefold,
+        limit=limit,
+        score_cutoff=SUGGESTION_CUTOFF,
+    )
+    return [title for title, _score, _index in matches]
+
+
+def error_notice(error: QueryError) -> Message:
+    """The core's message for the user. It is written as mrkdwn (backticks for examples), so
+    it is escaped (no mentions or links can come through) but its formatting is kept."""
+    return blocks.notice(escape(str(error)))
+
+
+def _widen(library: Library, hit: Hit, view: View) -> Context | None:
+    if not view.context:
+        return None
+    return library.context(hit, before=view.context, after=view.context)
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_QUERY_CHARS + 1)
+    return text[: cut if cut > 0 else MAX_QUERY_CHARS]

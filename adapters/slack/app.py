@@ -1,0 +1,257 @@
+"""The bolt AsyncApp: `/quote` and its preview buttons, wired to the core's Library.
+
+Every listener acknowledges first and works after: the library is synchronous SQLite, so it
+runs in a worker thread (`asyncio.to_thread`) and the event loop stays free to send the ack
+within Slack's 3 seconds however slow a search is. Answers go back through `respond`
+(the payload's `response_url`); shares go to the channel through `chat.postMessage`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import Library, QueryError
+
+from . import answers, blocks
+from .dedupe import Deduper, redelivery_filter
+from .delivery import Delivered, post_message
+from .state import View
+
+log = logging.getLogger(__name__)
+
+# The slash commands this app answers; deploy/slack-manifest.yml must list exactly these.
+COMMANDS = (answers.COMMAND,)
+DEFAULT_API_URL = "https://slack.com/api/"
+# How often a rate-limited call is tried again, each after Slack's Retry-After.
+RATE_LIMIT_RETRIES = 2
+EXPIRED = "This preview has expired. Run `/quote` again."
+
+
+def api_base_url(settings: Any) -> str:
+    """The Web API base URL: SLACK_API_URL when set (with the trailing slash slack_sdk needs)."""
+    url = getattr(settings, "slack_api_url", None) or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def create_client(settings: Any) -> AsyncWebClient:
+    """The Web API client for the bot token, at SLACK_API_URL, retrying 429s after Retry-After."""
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base_url(settings))
+    return with_rate_limit_retries(client)
+
+
+def with_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """Add slack_sdk's rate-limit retry handler to `client` unless it has one."""
+    if not any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+        )
+    return client
+
+
+def create_app(
+    library: Library,
+    settings: Any,
+    client: AsyncWebClient | None = None,
+    *,
+    rng: random.Random | None = None,
+    deliveries: Deduper | None = None,
+) -> AsyncApp:
+    """A bolt AsyncApp answering /quote from `library`; no network until a request arrives."""
+    client = with_rate_limit_retries(client or create_client(settings))
+    app = AsyncApp(
+        client=client,
+        # Never None: bolt would then read the environment behind the settings' back.
+        signing_secret=getattr(settings, "slack_signing_secret", None) or "",
+    )
+    app.middleware(redelivery_filter(deliveries or Deduper()))
+    QuoteListeners(library, rng or random.Random(), Deduper()).register(app)
+    app.error(_on_error)
+    return app
+
+
+def _apologising(
+    listener: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    """Log a listener's unexpected error with its trace and tell the user, after the ack.
+
+    Not left to bolt's error hook: in slack-bolt 1.30.0 an error raised soon after `ack()`
+    can reset the recorded ack (asyncio_runner sets `ack.response = None`), and Slack is then
+    answered 404 instead of 200.
+    """
+
+    @functools.wraps(listener)
+    async def guarded(self: QuoteListeners, **kwargs: Any) -> None:
+        try:
+            await listener(self, **kwargs)
+        except Exception:
+            log.exception("unhandled error in %s", listener.__name__)
+            await _apologise(kwargs.get("respond"))
+
+    return guarded
+
+
+class QuoteListeners:
+    """The listeners for /quote and its buttons; `shares` stops one preview being sent twice."""
+
+    def __init__(self, library: Library, rng: random.Random, shares: Deduper) -> None:
+        self.library = library
+        self.rng = rng
+        self.shares = shares
+
+    def register(self, app: AsyncApp) -> None:
+        for command in COMMANDS:
+            app.command(command)(self.on_command)
+        app.action(blocks.SEND)(self.on_send)
+        app.action(blocks.PREVIOUS)(self.on_page)
+        app.action(blocks.NEXT)(self.on_page)
+        app.action(blocks.CONTEXT)(self.on_page)
+        app.action(blocks.SHUFFLE)(self.on_shuffle)
+        app.action(blocks.CANCEL)(self.on_cancel)
+
+    @_apologising
+    async def on_command(
+        self, ack: AsyncAck, command: Mapping[str, Any], respond: AsyncRespond
+    ) -> None:
+        """`/quote …`: ack at once, then answer privately with a preview, help or a notice."""
+        await ack()
+        message = await asyncio.to_thread(
+            answers.for_command,
+            self.library,
+            command.get("text", ""),
+            self.rng,
+            command.get("command") or answers.COMMAND,
+        )
+        await respond(response_type="ephemeral", **message.as_kwargs())
+
+    @_apologising
+    async def on_page(
+        self, ack: AsyncAck, action: Mapping[str, Any], respond: AsyncRespond
+    ) -> None:
+        """Previous / Next / More context: the preview redrawn for the view the button holds."""
+        await ack()
+        view = _view(action)
+        if view is None:
+            await respond(replace_original=True, **blocks.notice(EXPIRED).as_kwargs())
+            return
+        if view.is_random:
+            message = await asyncio.to_thread(self._random_view, view)
+        else:
+            message = await asyncio.to_thread(answers.search, self.library, view)
+        await respond(replace_original=True, **message.as_kwargs())
+
+    def _random_view(self, view: View) -> blocks.Message:
+        try:
+            hit, _ = answers.resolve(self.library, view) or (None, None)
+        except QueryError as exc:
+            return answers.error_notice(exc)
+        if hit is None:
+            return blocks.notice(EXPIRED)
+        context = self.library.context(hit, view.context, view.context) if view.context else None
+        return blocks.preview(hit, view, context=context)
+
+    @_apologising
+    async def on_shuffle(self, ack: AsyncAck, respond: AsyncRespond) -> None:
+        """Another: a new random quote in place of the preview."""
+        await ack()
+        message = await asyncio.to_thread(answers.random_quote, self.library, self.rng)
+        await respond(replace_original=True, **message.as_kwargs())
+
+    @_apologising
+    async def on_cancel(self, ack: AsyncAck, respond: AsyncRespond) -> None:
+        """Cancel: the preview disappears."""
+        await ack()
+        await respond(delete_original=True)
+
+    @_apologising
+    async def on_send(
+        self,
+        ack: AsyncAck,
+        action: Mapping[str, Any],
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        """Send: post the quote to the channel as the user's share, then delete the preview."""
+        await ack()
+        view = _view(action)
+        channel = _channel_id(body)
+        user = (body.get("user") or {}).get("id", "")
+        if view is None or not channel:
+            await respond(replace_original=True, **blocks.notice(EXPIRED).as_kwargs())
+            return
+        container = body.get("container") or {}
+        share_key = f"{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"
+        if not self.shares.claim(share_key):
+            log.info("ignored a second Send of the same preview in %s", channel)
+            return
+        delivered = False
+        try:
+            delivered = await self._share(view, channel, user, respond, client)
+        finally:
+            if not delivered:
+                # The preview stays, so the user can fix the cause and press Send again.
+                self.shares.release(share_key)
+
+    async def _share(
+        self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
+    ) -> bool:
+        try:
+            message = await asyncio.to_thread(answers.share, self.library, view, user)
+        except QueryError as exc:
+            await respond(replace_original=True, **answers.error_notice(exc).as_kwargs())
+            return False
+        outcome = await post_message(client, channel, message)
+        if isinstance(outcome, Delivered):
+            await respond(delete_original=True)
+            return True
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **blocks.notice(outcome.message).as_kwargs(),
+        )
+        return False
+
+
+def _view(action: Mapping[str, Any]) -> View | None:
+    try:
+        return View.decode(action.get("value", ""))
+    except ValueError:
+        log.warning("a button with an unreadable value (%s)", action.get("action_id"))
+        return None
+
+
+def _channel_id(body: Mapping[str, Any]) -> str:
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    return str(channel.get("id") or container.get("channel_id") or "")
+
+
+async def _on_error(error: Exception, body: dict[str, Any], respond: AsyncRespond | None) -> None:
+    """Errors outside the listeners (middleware): a log line with the trace, and an apology."""
+    log.error(
+        "unhandled error answering %s", body.get("type") or body.get("command"), exc_info=error
+    )
+    await _apologise(respond)
+
+
+async def _apologise(respond: AsyncRespond | None) -> None:
+    if respond is not None and getattr(respond, "response_url", None):
+        try:
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="Sorry, something went wrong on my side. Please try again.",
+            )
+        except Exception:  # the apology is best effort; the error is logged above
+            log.warning("could not tell the user about the error")

@@ -1,0 +1,291 @@
+"""Block Kit messages for quotes: previews with buttons, channel posts, help and notices.
+
+Every text that came from a user or a transcript goes through `escaping.mrkdwn` here and
+nowhere else. Blocks are built with slack_sdk's models, whose `to_dict()` refuses anything
+over Block Kit's limits, and texts are fitted below those limits first (section text 3,000;
+a long excerpt is cut at a sentence and ends in an ellipsis).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot import Context, Hit, Passage
+
+from .escaping import link, mention, mrkdwn
+from .state import MAX_CONTEXT, View
+
+SECTION_LIMIT = 3000
+# The notification text is only a summary; the blocks carry the quote.
+FALLBACK_LIMIT = 300
+ATTRIBUTION_PART_LIMIT = 200
+HELP_SECTIONS_SHOWN = 20
+HELP_SECTIONS_CHARS = 1200
+ELLIPSIS = "…"
+
+SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
+    "quote_send",
+    "quote_previous",
+    "quote_next",
+    "quote_context",
+    "quote_shuffle",
+    "quote_cancel",
+)
+ACTION_IDS = (SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL)
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s)")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: the notification `text` and its `blocks`, both safe to send."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `respond()` and `chat.postMessage`."""
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# -- excerpts ---------------------------------------------------------------------------------
+
+
+def trim_at_sentence(text: str, budget: int) -> str:
+    """`text` cut to at most `budget` characters at a sentence end (else a word), plus `…`."""
+    if len(text) <= budget:
+        return text
+    room = max(1, budget - 2)  # the space and the ellipsis
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= room]
+    if ends and ends[-1] >= room // 2:
+        cut = ends[-1]
+    else:
+        space = text.rfind(" ", 0, room + 1)
+        cut = space if space >= room // 2 else room
+    return text[:cut].rstrip() + " " + ELLIPSIS
+
+
+def emphasised(text: str, highlights: Sequence[tuple[int, int]] = ()) -> str:
+    """Inert mrkdwn for `text` with each highlighted span in bold."""
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(highlights):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        word = text[start:end]
+        out.append(mrkdwn(text[position:start]))
+        # Bold must hug the word: surrounding spaces would keep Slack from rendering it.
+        stripped = word.strip()
+        if stripped and "\n" not in stripped:
+            lead = word[: len(word) - len(word.lstrip())]
+            tail = word[len(word.rstrip()) :]
+            out.append(f"{mrkdwn(lead)}*{mrkdwn(stripped)}*{mrkdwn(tail)}")
+        else:
+            out.append(mrkdwn(word))
+        position = end
+    out.append(mrkdwn(text[position:]))
+    return "".join(out)
+
+
+def _quoted(body: str) -> str:
+    return "\n".join(f">{line}" for line in body.split("\n"))
+
+
+def excerpt(
+    text: str, highlights: Sequence[tuple[int, int]] = (), limit: int = SECTION_LIMIT
+) -> str:
+    """The excerpt as a mrkdwn block quote, matched words bold, within `limit` characters."""
+    budget = len(text)
+    while True:
+        shown = trim_at_sentence(text, budget)
+        kept = len(shown) if shown == text else len(shown) - 2
+        spans = [(s, min(e, kept)) for s, e in highlights if s < kept]
+        rendered = _quoted(emphasised(shown, spans))
+        if len(rendered) <= limit or budget <= 1:
+            return rendered[:limit]
+        # Escaping grows the text (`&` is five characters in Slack): shrink in proportion.
+        budget = min(budget - 1, int(budget * limit / len(rendered)))
+
+
+def _labelled(passage: Passage, body: str, label: bool) -> str:
+    return f"*{mrkdwn(passage.speaker)}:* {body}" if label else body
+
+
+def context_excerpt(hit: Hit, context: Context, limit: int = SECTION_LIMIT) -> str:
+    """The hit with its neighbours, speakers named when they change, dropping outer neighbours
+    (then trimming the hit) until it fits in `limit` characters."""
+    before, after = list(context.before), list(context.after)
+    while before or after:
+        passages = [*before, context.passage, *after]
+        label = len({p.speaker for p in passages}) > 1
+        paragraphs = []
+        for passage in passages:
+            spans = hit.highlights if passage.key == hit.key else ()
+            paragraphs.append(_labelled(passage, emphasised(passage.text, spans), label))
+        rendered = _quoted("\n\n".join(paragraphs))
+        if len(rendered) <= limit:
+            return rendered
+        if len(before) >= len(after) and before:
+            before.pop(0)
+        else:
+            after.pop()
+    return excerpt(hit.text, hit.highlights, limit)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def attribution(hit: Hit | Passage) -> str:
+    """`Speaker · Section · HH:MM:SS · Podcast — Episode` as mrkdwn, the time linked if it can."""
+    episode = hit.episode
+    title = " — ".join(part for part in (episode.podcast, episode.title) if part)
+    stamp = link(hit.url, hit.timestamp) if hit.url else hit.timestamp
+    parts = [
+        mrkdwn(_short(hit.speaker, ATTRIBUTION_PART_LIMIT)) if hit.speaker else "",
+        mrkdwn(_short(hit.section, ATTRIBUTION_PART_LIMIT)) if hit.section else "",
+        stamp,
+        mrkdwn(_short(title, ATTRIBUTION_PART_LIMIT)) if title else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def fallback_text(hit: Hit | Passage) -> str:
+    """A one-line summary for notifications and clients that cannot show blocks."""
+    return mrkdwn(f"“{_short(' '.join(hit.text.split()), FALLBACK_LIMIT)}” — {hit.speaker}")
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+
+def _blocks(*blocks: Block | None) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks if block is not None]
+
+
+def _context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text) for text in texts if text])
+
+
+def hit_message(
+    hit: Hit, *, context: Context | None = None, shared_by: str | None = None
+) -> Message:
+    """One quote as a channel message: the excerpt, its attribution and who shared it.
+
+    The building block for anything that posts a quote to a channel (Send, daily posts).
+    """
+    body = context_excerpt(hit, context) if context else excerpt(hit.text, hit.highlights)
+    footer = [attribution(hit)]
+    if shared_by:
+        footer.append(f"shared by {mention(shared_by)}")
+    return Message(
+        fallback_text(hit),
+        _blocks(SectionBlock(text=MarkdownTextObject(text=body)), _context(*footer)),
+    )
+
+
+def _button(label: str, action_id: str, view: View, style: str | None = None) -> ButtonElement:
+    return ButtonElement(text=label, action_id=action_id, value=view.encode(), style=style)
+
+
+def preview(
+    hit: Hit,
+    view: View,
+    *,
+    total: int | None = None,
+    context: Context | None = None,
+    corrected_query: str | None = None,
+    ignored_words: Sequence[str] = (),
+) -> Message:
+    """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons."""
+    notes = []
+    if corrected_query:
+        notes.append(f"Showing results for *{mrkdwn(corrected_query)}*")
+    if ignored_words:
+        notes.append(f"No match for {mrkdwn(', '.join(ignored_words))}, so it was left out")
+    current = View(view.query, view.offset, hit.key, view.context)
+    buttons = [_button("Send", SEND, current, style="primary")]
+    if view.is_random:
+        where = "Random quote"
+        buttons.append(_button("Another", SHUFFLE, View()))
+    else:
+        where = f"{view.offset + 1} of {total}" if total else ""
+        where += f" for “{mrkdwn(view.query or '')}”"
+        if view.offset > 0:
+            buttons.append(_button("Previous", PREVIOUS, current.at(view.offset - 1)))
+        if total is None or view.offset + 1 < total:
+            buttons.append(_button("Next", NEXT, current.at(view.offset + 1)))
+    if view.context < MAX_CONTEXT:
+        buttons.append(_button("More context", CONTEXT, current.widened()))
+    buttons.append(_button("Cancel", CANCEL, current))
+    message = hit_message(hit, context=context)
+    return Message(
+        message.text,
+        _blocks(_context(*notes) if notes else None)
+        + message.blocks
+        + _blocks(_context(where.strip()), ActionsBlock(elements=buttons)),
+    )
+
+
+def help_message(command: str, sections: Sequence[str]) -> Message:
+    """Usage with examples, and the library's sections (the first few, if there are many)."""
+    usage = "\n".join(
+        (
+            f"*{command} WORDS* finds what was actually said on the podcast. Examples:",
+            f"• `{command} layoffs`",
+            f'• `{command} "stack ranking"`  an exact phrase',
+            f"• `{command} speaker:stefan writing`  only what Stefan said",
+            f"• `{command} in:pip get out`  only sections matching “pip”",
+            f"• `{command} episode:peterman promo`  only matching episodes",
+            f"• `{command} random`  a random quote",
+            "You see a private preview first; *Send* shares it with the channel.",
+        )
+    )
+    blocks: list[Block | None] = [SectionBlock(text=MarkdownTextObject(text=usage))]
+    titles = list(dict.fromkeys(sections))
+    if titles:
+        shown: list[str] = []
+        for title in titles[:HELP_SECTIONS_SHOWN]:
+            if sum(len(t) + 3 for t in shown) + len(title) > HELP_SECTIONS_CHARS:
+                break
+            shown.append(mrkdwn(_short(title, 100)))
+        more = len(titles) - len(shown)
+        listing = " · ".join(shown) + (f" … and {more} more" if more else "")
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"*Sections ({len(titles)}):* {listing}"))
+        )
+    return Message(f"How to use {command}", _blocks(*blocks))
+
+
+def no_match_message(
+    command: str, query: str, suggestions: Sequence[str], ignored_words: Sequence[str] = ()
+) -> Message:
+    """A friendly "nothing found", with the nearest section titles to try instead."""
+    lines = [f"No quotes match “{mrkdwn(_short(query, 300))}”."]
+    if ignored_words:
+        lines.append(f"These words appear nowhere: {mrkdwn(', '.join(ignored_words))}.")
+    if suggestions:
+        tries = ", ".join(
+            f'*{mrkdwn(title)}* (`{command} in:"{mrkdwn(title)}"`)' for title in suggestions
+        )
+        lines.append(f"Nearest sections: {tries}")
+    lines.append(f"Try fewer or other words, or `{command} help` for examples.")
+    return Message(lines[0], _blocks(SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))))
+
+
+def notice(text: str) -> Message:
+    """A short message to the user; `text` must already be safe mrkdwn."""
+    text = _short(text, SECTION_LIMIT)
+    return Message(text, _blocks(SectionBlock(text=MarkdownTextObject(text=text))))

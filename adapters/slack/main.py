@@ -1,0 +1,124 @@
+"""`quotebot slack`: check the tokens, load the library, and serve Slack until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from bot import Library, Settings
+
+from .app import create_app
+from .server import connect_socket_mode, create_web_app, serve_http
+
+log = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+APPS_PAGE = "https://api.slack.com/apps"
+_URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+_HEX = re.compile(r"^[0-9a-fA-F]{16,}$")
+
+
+def token_problem(settings: Any) -> str | None:
+    """One line naming the missing or malformed variable and where to get it; None if fine."""
+    bot_token = settings.slack_bot_token or ""
+    app_token = settings.slack_app_token or ""
+    secret = settings.slack_signing_secret or ""
+    where = f"{APPS_PAGE} → your app"
+    if not bot_token:
+        return (
+            f"SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from "
+            f"{where} → OAuth & Permissions."
+        )
+    if not bot_token.startswith("xoxb-"):
+        return (
+            f"SLACK_BOT_TOKEN should start with xoxb-: use the Bot User OAuth Token from "
+            f"{where} → OAuth & Permissions."
+        )
+    if app_token and not app_token.startswith("xapp-"):
+        return (
+            f"SLACK_APP_TOKEN should start with xapp-: create an app-level token with the "
+            f"connections:write scope at {where} → Basic Information → App-Level Tokens."
+        )
+    if not app_token:
+        if not secret:
+            return (
+                f"SLACK_SIGNING_SECRET is not set (needed in HTTP mode): copy the Signing Secret "
+                f"from {where} → Basic Information → App Credentials, or set SLACK_APP_TOKEN "
+                f"for Socket Mode."
+            )
+        if not _HEX.match(secret):
+            return (
+                f"SLACK_SIGNING_SECRET does not look like a signing secret (hex digits): copy it "
+                f"from {where} → Basic Information → App Credentials."
+            )
+    api_url = settings.slack_api_url
+    if api_url and not _URL.match(api_url):
+        return "SLACK_API_URL should be an http(s) URL such as https://slack.com/api/."
+    return None
+
+
+def run(
+    args: argparse.Namespace,
+    environ: Mapping[str, str] | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Start the Slack bot; exit code 2 with a one-line message when a token is missing."""
+    settings = Settings.load(environ)
+    problem = token_problem(settings)
+    if problem:
+        print(f"quotebot slack: {problem}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
+    _configure_logging(settings)
+    library = Library.load(
+        getattr(args, "corpus", None) or settings.corpus,
+        getattr(args, "index", None) or settings.index,
+    )
+    for error in library.errors:
+        log.warning("skipped %s", error)
+    port = args.port if getattr(args, "port", None) is not None else settings.port
+    host = getattr(args, "host", None) or settings.host
+    try:
+        asyncio.run(serve(library, settings, host, port))
+    finally:
+        library.close()
+    return 0
+
+
+async def serve(library: Library, settings: Any, host: str, port: int) -> None:
+    """Serve Slack until SIGINT/SIGTERM: Socket Mode with an app token, else HTTP."""
+    bolt_app = create_app(library, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    socket_handler = None
+    if settings.slack_app_token:
+        socket_handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
+        # No Slack endpoint over HTTP in Socket Mode: only health checks.
+        runner = await serve_http(create_web_app(None), host, port)
+    else:
+        runner = await serve_http(create_web_app(bolt_app), host, port)
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        if socket_handler is not None:
+            await socket_handler.close_async()
+        await runner.cleanup()
+
+
+def _configure_logging(settings: Any) -> None:
+    logging.basicConfig(
+        level=getattr(logging, str(settings.log_level).upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # slack_sdk logs request bodies at DEBUG; keep tokens and payloads out of the logs.
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.root.level))

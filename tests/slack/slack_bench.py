@@ -1,0 +1,314 @@
+"""The Slack test bench: the real AsyncApp over loopback HTTP, talking to a fake Slack Web API.
+
+Everything binds 127.0.0.1 on port 0. Requests are built from the recorded payloads in
+`payloads/`, form-encoded and signed the way Slack signs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from slack_sdk.signature import SignatureVerifier
+
+from bot import Settings
+
+PAYLOADS = Path(__file__).parent / "payloads"
+SIGNING_SECRET = "8f742231b10e8888abcd9912ffe85a5c"
+BOT_TOKEN = "xoxb-1111-2222-testtoken"
+CHANNEL = "C2147483705"
+USER = "U2147483697"
+
+
+def payload(name: str) -> dict[str, Any]:
+    """A recorded payload from tests/slack/payloads (a fresh copy)."""
+    return json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Call:
+    """One request the fake received: the API method (or response_url name) and its body."""
+
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """A loopback Slack Web API and response_url endpoint that records what it receives.
+
+    Answers `auth.test` and `chat.postMessage` (and any other method with `ok`); `fail()` and
+    `rate_limit()` queue error answers for a method.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[Call] = []
+        # Socket Mode: envelopes sent to each connection after `hello`, and the acks received.
+        self.envelopes: list[dict[str, Any]] = []
+        self.socket_acks: list[Call] = []
+        self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        self._changed = asyncio.Condition()
+        self._ts = itertools.count(1)
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
+        self.server = TestServer(app, host="127.0.0.1", port=0)
+
+    async def start(self) -> None:
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        await self.server.close()
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    @property
+    def api_url(self) -> str:
+        return self.url("/api/")
+
+    def response_url(self, name: str) -> str:
+        return self.url(f"/response/{name}")
+
+    def fail(self, method: str, error: str, *, status: int = 200, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `{"ok": false, "error": error}`."""
+        answer = (status, {"ok": False, "error": error}, {})
+        self._queued.setdefault(method, []).extend([answer] * times)
+
+    def rate_limit(self, method: str, *, retry_after: int = 0, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 and Retry-After."""
+        answer = (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        self._queued.setdefault(method, []).extend([answer] * times)
+
+    def method_calls(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for_responses(self, count: int, timeout: float = 5.0) -> list[Call]:
+        """Wait until `count` response_url posts have arrived; return them all."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.responses) >= count), timeout
+            )
+        return list(self.responses)
+
+    async def wait_for_socket_acks(self, count: int, timeout: float = 5.0) -> list[Call]:
+        """Wait until `count` Socket Mode acks have arrived; return them all."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.socket_acks) >= count), timeout
+            )
+        return list(self.socket_acks)
+
+    async def _record(self, target: list[Call], call: Call) -> None:
+        async with self._changed:
+            target.append(call)
+            self._changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            body = await request.json()
+        else:
+            body = dict(await request.post())
+        await self._record(self.calls, Call(method, body, dict(request.headers)))
+        queued = self._queued.get(method)
+        if queued:
+            status, answer, headers = queued.pop(0)
+            return web.json_response(answer, status=status, headers=headers)
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.url("/socket").replace("http", "ws")})
+        if method == "auth.test":
+            return web.json_response(payload("auth_test"))
+        if method == "chat.postMessage":
+            ts = f"1700000100.{next(self._ts):06d}"
+            return web.json_response(
+                {"ok": True, "channel": body.get("channel"), "ts": ts, "message": body}
+            )
+        return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        for envelope in self.envelopes:
+            await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                await self._record(self.socket_acks, Call("ack", json.loads(message.data)))
+        return ws
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        await self._record(self.responses, Call(request.match_info["name"], body))
+        return web.Response(text="ok")
+
+
+@dataclass
+class Reply:
+    """The app's HTTP answer to one delivery, and how long the ack took."""
+
+    status: int
+    text: str
+    seconds: float
+
+
+class SlackHarness:
+    """The app under test, served on loopback; sends signed slash commands and button presses."""
+
+    def __init__(self, fake: FakeSlack, web_app: web.Application) -> None:
+        self.fake = fake
+        self.server = TestServer(web_app, host="127.0.0.1", port=0)
+        self.session: aiohttp.ClientSession | None = None
+        self._ids = itertools.count(1)
+
+    async def start(self) -> None:
+        await self.server.start_server()
+        self.session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+        await self.server.close()
+
+    def command_body(self, text: str, command: str = "/quote") -> str:
+        """A slash command as Slack form-encodes it, with its own trigger id and response_url."""
+        n = next(self._ids)
+        fields = payload("slash_command") | {
+            "text": text,
+            "command": command,
+            "trigger_id": f"trigger.command.{n}",
+            "response_url": self.fake.response_url(f"command-{n}"),
+        }
+        return urlencode(fields)
+
+    def action_body(self, action: dict[str, Any], **changes: Any) -> str:
+        """A button press on a preview: `action` is the button as the app rendered it."""
+        n = next(self._ids)
+        data = copy.deepcopy(payload("block_actions"))
+        data["trigger_id"] = f"trigger.action.{n}"
+        data["response_url"] = self.fake.response_url(f"action-{n}")
+        pressed = data["actions"][0]
+        pressed.update(action_id=action["action_id"], value=action["value"], text=action["text"])
+        data.update(changes)
+        return urlencode({"payload": json.dumps(data)})
+
+    async def post(
+        self,
+        body: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SIGNING_SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """POST a form body to /slack/events, signed with `secret` at `timestamp` (now)."""
+        assert self.session is not None
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+        sent = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+            **(headers or {}),
+        }
+        started = time.perf_counter()
+        async with self.session.post(
+            self.server.make_url("/slack/events"), data=body.encode(), headers=sent
+        ) as response:
+            text = await response.text()
+        return Reply(response.status, text, time.perf_counter() - started)
+
+    async def command(self, text: str, command: str = "/quote") -> Reply:
+        return await self.post(self.command_body(text, command))
+
+    async def press(self, action: dict[str, Any], **changes: Any) -> Reply:
+        return await self.post(self.action_body(action, **changes))
+
+    async def ask(self, text: str) -> dict[str, Any]:
+        """`/quote text`, acknowledged with 200, and the message it answers with."""
+        before = len(self.fake.responses)
+        reply = await self.command(text)
+        assert reply.status == 200
+        return (await self.fake.wait_for_responses(before + 1))[before].body
+
+    async def click(self, message: dict[str, Any], action_id: str) -> dict[str, Any]:
+        """Press a button of `message`, acknowledged with 200; the response_url post it causes."""
+        before = len(self.fake.responses)
+        reply = await self.press(button(message, action_id))
+        assert reply.status == 200
+        return (await self.fake.wait_for_responses(before + 1))[before].body
+
+
+def slack_settings(fake: FakeSlack, **extra: str) -> Settings:
+    """Settings as the environment would give them, with the Web API at the fake."""
+    environ = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        **extra,
+    }
+    return Settings.load(environ)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in message.get("blocks", [])
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    found = [b for b in buttons(message) if b["action_id"] == action_id]
+    assert found, f"no {action_id} button in {[b['action_id'] for b in buttons(message)]}"
+    return found[0]
+
+
+def texts(message: dict[str, Any]) -> Iterator[str]:
+    """Every text Slack would render from a message: `text` and all texts in its blocks."""
+
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    yield from walk({k: v for k, v in message.items() if k in ("text", "blocks")})
+
+
+def section_texts(message: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in message.get("blocks", []) if b["type"] == "section"]
+
+
+def context_texts(message: dict[str, Any]) -> list[str]:
+    return [
+        element["text"]
+        for block in message.get("blocks", [])
+        if block["type"] == "context"
+        for element in block["elements"]
+    ]
+
+
+def write_transcript(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

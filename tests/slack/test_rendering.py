@@ -1,0 +1,139 @@
+"""The pieces: escaping, trimming, button state, redelivery memory, channel messages, delivery."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
+
+from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
+from adapters.slack.blocks import context_excerpt, emphasised, excerpt, trim_at_sentence
+from adapters.slack.dedupe import Deduper, delivery_key
+from adapters.slack.escaping import escape, link, mention, mrkdwn, neutralise
+from adapters.slack.state import MAX_QUERY_CHARS, View
+from bot import Hit, Library
+
+
+def test_escape_turns_control_characters_into_entities() -> None:
+    """`&`, `<`, `>` become entities, so `<!channel>` and `<@U1>` are shown, not acted on."""
+    assert escape("a & <!channel> <@U123> b>c") == "a &amp; &lt;!channel&gt; &lt;@U123&gt; b&gt;c"
+
+
+def test_neutralise_replaces_mrkdwn_markers_with_lookalikes() -> None:
+    """`* _ ~ \\`` become ∗ ˍ ∼ ˋ, so transcript text cannot switch formatting on."""
+    assert neutralise("*bold* _it_ ~s~ `c`") == "∗bold∗ ˍitˍ ∼s∼ ˋcˋ"
+    assert mrkdwn("*<!here>*") == "∗&lt;!here&gt;∗"
+
+
+def test_link_keeps_its_url_inside_the_link() -> None:
+    """A URL with `&`, `|` or `>` cannot end the link early; the label is inert."""
+    assert link("https://x.test/?a=1&b=2|3>", "*00:01*") == (
+        "<https://x.test/?a=1&amp;b=2%7C3&gt;|∗00:01∗>"
+    )
+
+
+def test_mention_only_for_real_user_ids() -> None:
+    """A payload's user id becomes a mention; anything else stays inert text."""
+    assert mention("U2147483697") == "<@U2147483697>"
+    assert mention("<!channel>") == "&lt;!channel&gt;"
+
+
+def test_trim_at_sentence_cuts_after_a_full_stop_with_an_ellipsis() -> None:
+    """Too long: cut at the last sentence end that fits, marked with `…`."""
+    text = "One two three. Four five six. Seven eight nine ten."
+    assert trim_at_sentence(text, len(text)) == text
+    assert trim_at_sentence(text, 33) == "One two three. Four five six. …"
+    assert trim_at_sentence("word " * 20, 23) == "word word word word …"
+
+
+def test_excerpt_fits_the_limit_even_when_escaping_grows_the_text() -> None:
+    """`&` is five characters once escaped: the excerpt is trimmed to fit after escaping."""
+    text = "Salt & pepper & oil. " * 200
+    rendered = excerpt(text.strip(), limit=3000)
+    assert len(rendered) <= 3000
+    assert rendered.endswith("&amp; oil. …")
+    assert rendered.startswith(">Salt &amp; pepper")
+
+
+def test_emphasised_bolds_highlighted_words_only() -> None:
+    """Highlighted spans are bold; the rest is escaped text."""
+    assert emphasised("cats & dogs", [(0, 4), (7, 11)]) == "*cats* &amp; *dogs*"
+    assert emphasised("a*b", [(0, 3)]) == "*a∗b*"
+
+
+def test_context_names_speakers_when_they_change(seed_library: Library) -> None:
+    """Widened across a change of speaker, each passage is labelled with who said it."""
+    passages = list(seed_library.passages())
+    turn = next(
+        i for i in range(1, len(passages)) if passages[i].speaker != passages[i - 1].speaker
+    )
+    hit = Hit(passages[turn], 0.0)
+    context = seed_library.context(hit, before=1, after=0)
+    rendered = context_excerpt(hit, context)
+    assert rendered.startswith(f">*{passages[turn - 1].speaker}:* ")
+    assert f"\n>\n>*{passages[turn].speaker}:* " in rendered
+
+
+def test_view_round_trips_and_fits_a_button_value() -> None:
+    """A view survives encode/decode; the worst query still fits Slack's 2,000 characters."""
+    view = View("layoffs", 2, "ep:12", 1)
+    assert View.decode(view.encode()) == view
+    assert View.decode(View(key="ep:3").encode()) == View(key="ep:3")
+    worst = View('"\\' * MAX_QUERY_CHARS, 10**6, "e" * 200, 3)
+    assert len(worst.encode()) <= 2000
+    for junk in ("", "[]", "{}", '{"q": 3}', '{"k": "x", "o": "1"}', "v1|x"):
+        with pytest.raises(ValueError):
+            View.decode(junk)
+
+
+def test_deduper_remembers_for_its_ttl() -> None:
+    """A key is claimed once until its time-to-live passes; released keys can be claimed again."""
+    now = [0.0]
+    seen = Deduper(ttl=10, clock=lambda: now[0])
+    assert seen.claim("a") is True
+    assert seen.claim("a") is False
+    now[0] = 11
+    assert seen.claim("a") is True
+    seen.release("a")
+    assert seen.claim("a") is True
+
+
+def test_deduper_is_bounded() -> None:
+    """The oldest keys are forgotten first when the memory is full."""
+    seen = Deduper(ttl=100, max_keys=2, clock=lambda: 0.0)
+    assert [seen.claim(k) for k in "abc"] == [True, True, True]
+    assert seen.claim("a") is True
+    assert seen.claim("c") is False
+
+
+def test_delivery_key_prefers_ids_slack_repeats() -> None:
+    """Event id, then trigger id, else the body's hash identify a delivery."""
+    assert delivery_key({"event_id": "Ev1", "trigger_id": "t"}) == "event_id:Ev1"
+    assert delivery_key({"trigger_id": "123.456"}) == "trigger_id:123.456"
+    assert delivery_key({}, "a=1") == delivery_key({}, "a=1") != delivery_key({}, "a=2")
+
+
+def test_hit_message_renders_one_quote_for_a_channel(seed_library: Library) -> None:
+    """The reusable channel message: excerpt and attribution, no buttons, no sharer unless given."""
+    hit = seed_library.search("layoffs", limit=1).hits[0]
+    message = hit_message(hit)
+    assert [block["type"] for block in message.blocks] == ["section", "context"]
+    assert section_texts(message.as_kwargs())[0].startswith(">")
+    assert len(context_texts(message.as_kwargs())) == 1
+    json.dumps(message.blocks)
+
+
+async def test_post_message_returns_the_message_id_or_a_typed_failure(
+    fake_slack, seed_library: Library
+) -> None:
+    """post_message gives Delivered(channel, ts) or DeliveryFailed(error, words); never raises."""
+    client = create_client(slack_settings(fake_slack))
+    message = hit_message(seed_library.search("layoffs", limit=1).hits[0])
+    delivered = await post_message(client, CHANNEL, message)
+    assert delivered == Delivered(CHANNEL, "1700000100.000001")
+    fake_slack.fail("chat.postMessage", "is_archived")
+    failed = await post_message(client, CHANNEL, message)
+    assert isinstance(failed, DeliveryFailed)
+    assert (failed.channel, failed.error) == (CHANNEL, "is_archived")
+    assert failed.message == "This channel is archived, so nothing can be posted to it."
