@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # that platform is not configured). The adapters provide these; the core never imports them.
 SENDER_FACTORIES: dict[str, str] = {
     "slack": "adapters.slack.advice:create_sender",
-    "discord": "adapters.discord.advice:create_sender",
+    "discord": "adapters.discord_bot.advice:create_sender",
 }
 
 
