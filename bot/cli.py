@@ -143,6 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
     slack.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
     slack.set_defaults(handler=run_slack)
+    run = commands.add_parser(
+        "run",
+        parents=[corpus_options],
+        help="run every configured bot (Slack, Discord) and the daily advice in one process",
+    )
+    run.add_argument("--config", type=Path, help="YAML file (default: $QUOTEBOT_CONFIG)")
+    run.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
+    run.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
+    run.set_defaults(handler=run_all)
     return parser
 
 
@@ -331,6 +340,13 @@ def run_config(args: argparse.Namespace) -> int:
 def run_discord(args: argparse.Namespace) -> int:
     # Imported here so the other commands never pay for (or need) discord.py.
     from adapters.discord_bot.main import run
+
+    return run(args)
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """Every configured front end in one process; imported here like the single ones."""
+    from adapters.runner import run
 
     return run(args)
 

@@ -123,6 +123,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("SLACK_API_URL", None, _text, "Slack Web API base URL (GovSlack, tests)"),
     Option("DISCORD_TOKEN", None, _text, "Discord bot token", secret=True),
+    Option("DISCORD_API_URL", None, _text, "Discord REST base URL (proxies, tests)"),
+    Option("DISCORD_GATEWAY_URL", None, _text, "Discord gateway URL (proxies, tests)"),
     Option("DISCORD_GUILD_ID", None, _int, "sync commands to this guild only (development)"),
     Option("QUOTEBOT_DISCORD_PUBLIC", False, _bool, "answer /quote in public on Discord"),
     Option("QUOTEBOT_DISCORD_SHARDS", None, _shards, "auto, or a shard count, for large installs"),

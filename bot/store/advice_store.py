@@ -68,6 +68,10 @@ class AdviceStore:
     def close(self) -> None:
         self.db.close()
 
+    def ping(self) -> bool:
+        """Whether the database answers (for readiness checks)."""
+        return self.db.fetchone("SELECT 1") == (1,)
+
     # -- subscriptions -------------------------------------------------------------------------
 
     def save_subscription(self, sub: Subscription) -> None:

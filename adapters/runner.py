@@ -1,0 +1,250 @@
+"""`quotebot run`: every configured front end and the advice scheduler in one asyncio loop.
+
+Slack (Socket Mode or HTTP) and Discord start when their tokens are set; one HTTP server
+carries Slack's events endpoint (HTTP mode), `/healthz`, `/readyz` and `/metrics`; one advice
+scheduler posts for both. SIGINT or SIGTERM stops intake, lets in-flight replies and posts
+finish (a few seconds at most), then closes connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from aiohttp import web
+
+from bot import Library, Settings
+from bot.advice_service import AdviceService, create_advice_service
+from bot.logging_setup import configure_logging
+from bot.metrics import Metrics
+from bot.settings import ConfigError
+
+from .ops_routes import Readiness, add_ops_routes
+
+log = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+SHUTDOWN_GRACE_SECONDS = 8.0
+NOTHING_CONFIGURED = (
+    "no chat platform is configured: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET for HTTP "
+    "or SLACK_APP_TOKEN for Socket Mode) and/or DISCORD_TOKEN; see `quotebot config` and the "
+    "README's Configuration table"
+)
+
+
+@dataclass
+class Running:
+    """What a started bot holds, so that shutdown can close each piece in order."""
+
+    web_runner: web.AppRunner
+    service: AdviceService
+    scheduler_task: asyncio.Task[None]
+    closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    stopping: bool = False
+
+
+def platforms(settings: Settings) -> tuple[bool, bool]:
+    """(slack, discord): which platforms have a token."""
+    return bool(settings.slack_bot_token), bool(settings.discord_token)
+
+
+def check_configuration(settings: Settings) -> str | None:
+    """One line naming what to fix, or None when at least one platform is ready to start."""
+    slack, discord_ = platforms(settings)
+    if not (slack or discord_):
+        return NOTHING_CONFIGURED
+    if slack:
+        from .slack.main import token_problem
+
+        problem = token_problem(settings)
+        if problem:
+            return problem
+    if discord_:
+        from .discord_bot.main import check_token
+
+        try:
+            check_token(settings.discord_token)
+        except ConfigError as exc:
+            return str(exc)
+    return None
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every value that must never reach a log line."""
+    values = [
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.discord_token,
+        settings.database_url,
+    ]
+    return [value for value in values if value]
+
+
+def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
+    """Start everything configured; a configuration problem is one line and exit code 2."""
+    settings = Settings.load(config_file=getattr(args, "config", None))
+    problem = check_configuration(settings)
+    if problem:
+        print(f"quotebot run: {problem}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings.log_level, settings.log_format, secrets=secrets_of(settings))
+    library = Library.load(
+        getattr(args, "corpus", None) or settings.corpus,
+        getattr(args, "index", None) or settings.index,
+    )
+    for error in library.errors:
+        log.warning("skipped %s", error)
+    port = args.port if getattr(args, "port", None) is not None else settings.port
+    host = getattr(args, "host", None) or settings.host
+    try:
+        asyncio.run(serve(library, settings, host, port))
+    finally:
+        library.close()
+    return 0
+
+
+async def serve(library: Library, settings: Settings, host: str, port: int) -> None:
+    """Run until SIGINT or SIGTERM, then shut down in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    running = await start(library, settings, host, port)
+    try:
+        await stop.wait()
+    finally:
+        await shutdown(running)
+
+
+async def start(library: Library, settings: Settings, host: str, port: int) -> Running:
+    """Start the configured platforms, the scheduler and the HTTP server."""
+    slack, discord_ = platforms(settings)
+    metrics = Metrics()
+    library.search_observer = metrics.observe_search
+    service = create_advice_service(library, settings)
+    readiness = Readiness()
+    readiness.add("index", lambda: library.index.passage_count() > 0)
+    readiness.add("database", service.store.ping)
+    closers: list[Callable[[], Awaitable[Any]]] = []
+
+    bolt_app = None
+    if slack:
+        bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
+        closers.extend(slack_closers)
+    if discord_:
+        closers.extend(await _start_discord(library, settings, service, readiness))
+
+    from .slack.server import create_web_app, serve_http
+
+    http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
+    web_app = create_web_app(http_mode_slack)
+    add_ops_routes(web_app, readiness, metrics)
+    web_runner = await serve_http(web_app, host, port)
+    scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
+    running = Running(web_runner, service, scheduler_task, closers)
+    readiness.add("accepting", lambda: not running.stopping)
+    log.info(
+        "quotebot running: slack=%s discord=%s http=%s:%s",
+        "socket-mode" if slack and settings.slack_app_token else ("http" if slack else "off"),
+        "on" if discord_ else "off",
+        host,
+        port,
+    )
+    return running
+
+
+async def shutdown(running: Running) -> None:
+    """Stop taking work, let what is in flight finish, close every connection."""
+    running.stopping = True
+    log.info("shutting down")
+    scheduler = running.service.scheduler
+    scheduler.stop()
+    scheduler.wake()
+    try:
+        # A post being sent finishes (and is recorded) before the loop returns.
+        await asyncio.wait_for(running.scheduler_task, SHUTDOWN_GRACE_SECONDS)
+    except (TimeoutError, asyncio.CancelledError):
+        running.scheduler_task.cancel()
+    for close in running.closers:
+        try:
+            await asyncio.wait_for(close(), SHUTDOWN_GRACE_SECONDS)
+        except Exception:
+            log.exception("error while closing a connection")
+    await _drain_tasks(SHUTDOWN_GRACE_SECONDS)
+    await running.web_runner.cleanup()
+    running.service.store.close()
+    log.info("stopped")
+
+
+async def _drain_tasks(timeout: float) -> None:
+    """Wait for replies still being written after their ack (bolt runs them as tasks)."""
+    current = asyncio.current_task()
+    pending = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+async def _start_slack(
+    library: Library, settings: Settings, service: AdviceService, readiness: Readiness
+) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
+    from .slack.app import create_app
+    from .slack.server import connect_socket_mode
+
+    bolt_app = create_app(library, settings, advice=service)
+    _add_sender(service, "slack", bolt_app.client)
+    closers: list[Callable[[], Awaitable[Any]]] = []
+    if settings.slack_app_token:
+        handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
+        readiness.add("slack", lambda: bool(handler.client and handler.client.is_connected()))
+        closers.append(handler.close_async)
+    else:
+        readiness.add("slack", lambda: True)
+    return bolt_app, closers
+
+
+async def _start_discord(
+    library: Library, settings: Settings, service: AdviceService, readiness: Readiness
+) -> list[Callable[[], Awaitable[Any]]]:
+    from .discord_bot.client import create_bot
+    from .discord_bot.endpoints import point_discord_at
+
+    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
+    client = create_bot(library, settings, shards=settings.discord_shards, advice=service)
+    _add_sender(service, "discord", client)
+    await client.login(settings.discord_token)
+    connection = asyncio.create_task(client.connect(), name="discord-gateway")
+
+    def connection_failed(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the Discord connection ended: %s", task.exception())
+
+    connection.add_done_callback(connection_failed)
+    readiness.add("discord", lambda: client.is_ready() and not client.is_closed())
+
+    async def close() -> None:
+        await client.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await connection
+
+    return [close]
+
+
+def _add_sender(service: AdviceService, platform: str, connection: Any) -> None:
+    """Register the platform's advice sender over the connection the bot already has."""
+    if platform == "slack":
+        from .slack.advice import SlackAdviceSender
+
+        service.scheduler.add_sender(SlackAdviceSender(connection))
+    else:
+        from .discord_bot.advice import DiscordAdviceSender
+
+        service.scheduler.add_sender(DiscordAdviceSender(connection))
