@@ -16,7 +16,7 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 24
 FILTER_NAMES = {"speaker": "speaker", "section": "section", "in": "section", "episode": "episode"}
 _TOKEN = re.compile(
-    r'(?P<filter>(?<![\w:])(?:speaker|section|in|episode):(?:"(?P<fq>[^"]*)"?|(?P<fv>\S+)))'
+    r'(?P<filter>(?<![\w:])(?:speaker|section|in|episode):(?:"(?P<fq>[^"]*)"?|(?P<fv>\S*)))'
     r'|"(?P<phrase>[^"]*)"'
     r"|(?P<other>[^\s\"]+|\")",
     re.IGNORECASE,

@@ -205,3 +205,10 @@ def test_sections_speakers_and_episodes_are_listed(seed_library: Library) -> Non
     assert len(sections) == 21
     assert [s.name for s in seed_library.speakers()] == ["Ryan Peterman", "Stefan Mai"]
     assert len(seed_library.episodes()) == 1
+
+
+@pytest.mark.parametrize("query", ["speaker:", "layoffs section:", 'in:""'])
+def test_a_filter_without_a_value_asks_for_one(seed_library: Library, query: str) -> None:
+    """`speaker:` with nothing after it is a friendly error, not a search for "speaker"."""
+    with pytest.raises(QueryError, match="needs a value"):
+        seed_library.search(query)
