@@ -9,18 +9,19 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .advice import AdvicePool, build_pool
-from .advice_service import create_advice_service
+from .advice_service import AdviceService, create_advice_service
 from .corpus import default_corpus, episode_id_for, transcript_files
-from .delivery import load_senders
+from .delivery import AdviceSender, load_senders
 from .errors import QuotebotError, TranscriptError
 from .library import Library
 from .markdown_writer import round_trip_difference, to_markdown
 from .models import Hit, SearchResult
+from .scheduler import TickReport
 from .settings import Settings
 from .transcript_formats import FORMATS, companions_of, format_of, parse_transcript
 
@@ -450,7 +451,7 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     senders, missing = load_senders(settings)
     service = create_advice_service(library, settings, senders)
     try:
-        report = asyncio.run(service.scheduler.post_due())
+        report = asyncio.run(_post_due_once(service, senders.values()))
     finally:
         service.store.close()
     for outcome in report.by_status("sent"):
@@ -469,6 +470,17 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     if not report.outcomes:
         print("nothing due")
     return EXIT_NO_RESULTS if waiting or report.by_status("failed") else EXIT_OK
+
+
+async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]) -> TickReport:
+    """One tick, then close the senders that hold a connection (their `aclose`, if any)."""
+    try:
+        return await service.scheduler.post_due()
+    finally:
+        for sender in senders:
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                await close()
 
 
 def _advice_status(library: Library, settings: Settings) -> int:
