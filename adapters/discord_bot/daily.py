@@ -40,6 +40,7 @@ class DailyCommands(app_commands.Group):
             name="quote-daily",
             description="Advice of the day from the podcast, posted in this channel",
             guild_only=True,
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
         )
         self.advice = advice
         self.defer_after = defer_after

@@ -495,3 +495,83 @@ async def test_bot_runs_the_scheduler_loop_and_stops_it_on_close(
     await client.close()
     assert task.done() and task.exception() is None
     assert client._advice_task is None
+
+
+def test_quotebot_discord_runs_with_daily_advice(monkeypatch, tmp_path):
+    """`quotebot discord` builds the advice service on DATABASE_URL and hands it to the bot;
+    the store is closed when the bot stops."""
+    import argparse
+
+    from adapters.discord_bot import main as discord_main
+
+    seen: dict[str, Any] = {}
+
+    async def serve(client: discord.Client, token: str) -> None:
+        seen["advice"] = client.advice
+        seen["commands"] = [c.name for c in client.tree.get_commands()]
+
+    monkeypatch.setattr(discord_main, "_serve", serve)
+    settings = Settings.load(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'advice.sqlite3'}",
+            "QUOTEBOT_DISCORD_SYNC_STATE": str(tmp_path / "sync.json"),
+        }
+    )
+    args = argparse.Namespace(shards=None, shard_ids=None, corpus=None, index=None, sync=False)
+    assert discord_main.run(args, settings) == 0
+    assert isinstance(seen["advice"], AdviceService)
+    assert "quote-daily" in seen["commands"]
+    assert (tmp_path / "advice.sqlite3").exists()
+
+
+async def test_quote_daily_definition(daily_bot):
+    """One guild-only group with on/off/status/now; `timezone` autocompletes, `weekdays` is a
+    boolean."""
+    group = daily_bot.tree.get_command("quote-daily").to_dict(daily_bot.tree)
+    assert group["contexts"] == [0] and group["dm_permission"] is False
+    subcommands = {c["name"]: c for c in group["options"]}
+    assert list(subcommands) == ["on", "off", "status", "now"]
+    options = {o["name"]: o for o in subcommands["on"]["options"]}
+    assert options["timezone"]["autocomplete"] is True
+    assert options["weekdays"]["type"] == 5
+    assert not any(o.get("required") for o in options.values())
+
+
+def test_advice_post_due_closes_the_discord_sender(monkeypatch, tmp_path, capsys):
+    """`quotebot advice post-due` builds the REST sender from DISCORD_TOKEN and closes it."""
+    from adapters.discord_bot.advice import RestAdviceSender
+    from bot.cli import main as cli_main
+
+    closed: list[RestAdviceSender] = []
+    original = RestAdviceSender.aclose
+
+    async def aclose(self: RestAdviceSender) -> None:
+        closed.append(self)
+        await original(self)
+
+    monkeypatch.setattr(RestAdviceSender, "aclose", aclose)
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'advice.sqlite3'}")
+    assert cli_main(["advice", "post-due"]) == 0
+    assert "nothing due" in capsys.readouterr().out
+    assert len(closed) == 1
+
+
+async def test_threads_are_checked_against_their_parent_channel(daily_bot, fake):
+    """In a thread the parent channel's overwrites count, and Send Messages in Threads."""
+    thread_id = 1150000000000000001
+    grant(fake)
+    fake.rest[("GET", f"{API}/channels/{thread_id}")] = {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(CHANNEL_ID),
+    }
+    sender = DiscordAdviceSender(daily_bot)
+    problem = await sender.check_can_post(Subscription("discord", str(thread_id)))
+    assert problem.startswith("I need Send Messages in Threads in this channel.")
+    fake.rest[("GET", f"{API}/guilds/{GUILD_ID}")]["roles"][0]["permissions"] = str(
+        VIEW | EMBED | 274877906944
+    )
+    assert await sender.check_can_post(Subscription("discord", str(thread_id))) is None
