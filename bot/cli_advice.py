@@ -7,15 +7,17 @@ import asyncio
 import json
 import shutil
 import textwrap
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from .advice import AdvicePool, build_pool
-from .advice_service import create_advice_service
+from .advice_service import AdviceService, create_advice_service
 from .cli_common import EXIT_NO_RESULTS, EXIT_OK, open_library
 from .cli_search import attribution
-from .delivery import load_senders
+from .delivery import AdviceSender, load_senders
 from .library import Library
+from .scheduler import TickReport
 from .settings import Settings
 
 
@@ -107,7 +109,7 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     senders, missing = load_senders(settings)
     service = create_advice_service(library, settings, senders)
     try:
-        report = asyncio.run(service.scheduler.post_due())
+        report = asyncio.run(_post_due_once(service, senders.values()))
     finally:
         service.store.close()
     for outcome in report.by_status("sent"):
@@ -126,6 +128,17 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     if not report.outcomes:
         print("nothing due")
     return EXIT_NO_RESULTS if waiting or report.by_status("failed") else EXIT_OK
+
+
+async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]) -> TickReport:
+    """One tick, then close the senders that hold a connection (their `aclose`, if any)."""
+    try:
+        return await service.scheduler.post_due()
+    finally:
+        for sender in senders:
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                await close()
 
 
 def _advice_status(library: Library, settings: Settings) -> int:

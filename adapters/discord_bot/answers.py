@@ -114,11 +114,11 @@ class Quoter:
     def page(self, query: str, index: int) -> Page:
         """The hit at `index` for `query` (0-based); QueryError for a query the core rejects."""
         index = max(0, index)
-        result = self.library.search(query, limit=1, offset=index)
+        result = self.library.search(query, limit=1, offset=index, source="discord")
         if not result.hits and index > 0 and result.total:
             # The library changed since the buttons were made: show the last match instead.
             index = result.total - 1
-            result = self.library.search(query, limit=1, offset=index)
+            result = self.library.search(query, limit=1, offset=index, source="discord")
         return Page(query, index, result)
 
     def random_hit(self) -> Hit:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 from pathlib import Path
@@ -10,10 +12,13 @@ from typing import Any
 import discord
 
 from bot import Library
+from bot.advice_service import AdviceService
 from bot.settings import Settings
 
+from .advice import DiscordAdviceSender
 from .answers import Quoter
 from .commands import QuoteTree, add_commands
+from .daily import add_daily_commands
 from .sync import default_state_path, sync_commands
 from .views import DYNAMIC_ITEMS
 
@@ -29,19 +34,31 @@ class _QuoteBot:
 
     quoter: Quoter
     tree: QuoteTree
+    advice: AdviceService | None
+    _advice_task: asyncio.Task[None] | None = None
 
     def _setup_quotebot(
-        self, quoter: Quoter, guild_id: int | None, state_path: Path, force_sync: bool
+        self,
+        quoter: Quoter,
+        guild_id: int | None,
+        state_path: Path,
+        force_sync: bool,
+        advice: AdviceService | None = None,
+        advice_loop: bool = True,
     ) -> None:
         self.quoter = quoter
+        self.advice = advice
+        self._advice_loop = advice_loop
         self.tree = QuoteTree(self)  # type: ignore[arg-type]
         add_commands(self.tree, quoter)
+        add_daily_commands(self.tree, advice, quoter.defer_after)
         self._sync_guild_id = guild_id
         self._sync_state_path = state_path
         self._force_sync = force_sync
 
     async def setup_hook(self) -> None:
-        """Before connecting: make old answers' buttons work again, sync commands if changed."""
+        """Before connecting: make old answers' buttons work again, sync commands if changed,
+        and start posting daily advice (REST only, so it need not wait for the gateway)."""
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
         await sync_commands(
             self.tree,
@@ -50,6 +67,27 @@ class _QuoteBot:
             state_path=self._sync_state_path,
             force=self._force_sync,
         )
+        if self.advice is not None:
+            self.advice.scheduler.add_sender(DiscordAdviceSender(self))  # type: ignore[arg-type]
+            if self._advice_loop and (self._advice_task is None or self._advice_task.done()):
+                self._advice_task = asyncio.create_task(
+                    self.advice.scheduler.run(), name="quotebot-advice-scheduler"
+                )
+
+    async def close(self) -> None:
+        """Stop the advice scheduler (after its current step), then disconnect."""
+        task, self._advice_task = self._advice_task, None
+        if task is not None and self.advice is not None:
+            self.advice.scheduler.stop()
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except TimeoutError:
+                log.warning("the advice scheduler did not stop in time; cancelling it")
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            except Exception:
+                log.exception("the advice scheduler failed")
+        await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]
@@ -72,8 +110,16 @@ def create_bot(
     shard_ids: list[int] | None = None,
     force_sync: bool = False,
     rng: random.Random | None = None,
+    advice: AdviceService | None = None,
+    advice_loop: bool = True,
 ) -> QuoteBot | ShardedQuoteBot:
-    """A client answering from `library`; `shards` ("auto" or a count) picks AutoShardedClient."""
+    """A client answering from `library`; `shards` ("auto" or a count) picks AutoShardedClient.
+
+    With `advice`, `/quote-daily` manages daily advice and the client registers its Discord
+    sender with the service's scheduler; `advice_loop` also runs the scheduler's loop from
+    `setup_hook` until the client closes (one loop per process). Without it, `/quote-daily`
+    says daily advice is not enabled.
+    """
     options: dict[str, Any] = {
         "intents": discord.Intents.default(),
         "allowed_mentions": discord.AllowedMentions.none(),
@@ -96,5 +142,7 @@ def create_bot(
         settings.discord_guild_id,
         Path(state).expanduser() if state else default_state_path(),
         force_sync,
+        advice,
+        advice_loop,
     )
     return client

@@ -10,6 +10,7 @@ import re
 import discord
 
 from bot import Library
+from bot.advice_service import create_advice_service
 from bot.logging_setup import configure_logging
 from bot.settings import ConfigError, Settings
 
@@ -74,12 +75,27 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
     library = Library.load(args.corpus or settings.corpus, args.index or settings.index)
     for error in library.errors:
         log.warning("skipped %s", error)
-    client = create_bot(library, settings, shards=shards, shard_ids=shard_ids, force_sync=args.sync)
+    try:
+        # Daily advice: subscriptions and the post log in DATABASE_URL (SQLite by default);
+        # the client adds its sender and runs the scheduler loop while it is connected.
+        advice = create_advice_service(library, settings)
+    except BaseException:
+        library.close()
+        raise
+    client = create_bot(
+        library,
+        settings,
+        shards=shards,
+        shard_ids=shard_ids,
+        force_sync=args.sync,
+        advice=advice,
+    )
     try:
         asyncio.run(_serve(client, token))
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
+        advice.store.close()
         library.close()
     return 0
 

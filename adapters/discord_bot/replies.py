@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import discord
@@ -48,7 +48,25 @@ async def compute(
     defer_after: float = DEFER_AFTER,
 ) -> T:
     """`func(*args)` run in a thread; the interaction is deferred if it takes a while."""
-    task = asyncio.ensure_future(asyncio.to_thread(func, *args))
+    return await complete(
+        interaction,
+        asyncio.to_thread(func, *args),
+        ephemeral=ephemeral,
+        update=update,
+        defer_after=defer_after,
+    )
+
+
+async def complete(
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    *,
+    ephemeral: bool,
+    update: bool = False,
+    defer_after: float = DEFER_AFTER,
+) -> T:
+    """`work` awaited; the interaction is deferred if it takes longer than `defer_after`."""
+    task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done and not interaction.response.is_done():
         if update:

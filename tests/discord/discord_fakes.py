@@ -60,15 +60,19 @@ def http_error(cls: type[discord.HTTPException], status: int, code: int, message
 
 @dataclass
 class FakeDiscord:
-    """Records every request; `failures[(method, path)]` raises instead of answering."""
+    """Records every request; `failures[(method, path or url)]` raises instead of answering;
+    `rest[(method, url)]` is the JSON answer to other REST reads (channels, guilds, members)."""
 
     calls: list[Call] = field(default_factory=list)
     failures: dict[tuple[str, str], BaseException] = field(default_factory=dict)
+    rest: dict[tuple[str, str], Any] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1330000000000000001))
 
     def record(self, route: Any, payload: Any) -> None:
         self.calls.append(Call(route.method, route.path, route.url, payload))
-        failure = self.failures.get((route.method, route.path))
+        failure = self.failures.get((route.method, route.path)) or self.failures.get(
+            (route.method, route.url)
+        )
         if failure is not None:
             raise failure
 
@@ -112,6 +116,8 @@ class FakeDiscord:
             message["channel_id"] = str(route.channel_id)
             message["type"] = 0
             return message
+        if (route.method, route.url) in self.rest:
+            return copy.deepcopy(self.rest[(route.method, route.url)])
         raise AssertionError(f"unexpected request {route.method} {route.path}")
 
     def webhook_adapter(self) -> AsyncWebhookAdapter:

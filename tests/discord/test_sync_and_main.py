@@ -23,7 +23,12 @@ async def test_commands_sync_once_then_only_when_changed(harness, seed_library, 
     await harness.start(seed_library)
     [first] = fake.find("PUT", "/commands")
     assert first.path == GLOBAL
-    assert sorted(c["name"] for c in first.payload) == ["quote", "quote-help", "quote-random"]
+    assert sorted(c["name"] for c in first.payload) == [
+        "quote",
+        "quote-daily",
+        "quote-help",
+        "quote-random",
+    ]
     state = json.loads((tmp_path / "sync.json").read_text())
     assert list(state) == [f"{APP_ID}:global"]
 
