@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -131,6 +132,9 @@ async def start(library: Library, settings: Settings, host: str, port: int) -> R
     metrics = Metrics()
     library.search_observer = metrics.observe_search
     service = create_advice_service(library, settings)
+    service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
+        platform, "advice", ok
+    )
     readiness = Readiness()
     readiness.add("index", lambda: library.index.passage_count() > 0)
     readiness.add("database", service.store.ping)
@@ -196,11 +200,12 @@ async def _drain_tasks(timeout: float) -> None:
 async def _start_slack(
     library: Library, settings: Settings, service: AdviceService, readiness: Readiness
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
+    from .slack.advice import SlackAdviceSender
     from .slack.app import create_app
     from .slack.server import connect_socket_mode
 
     bolt_app = create_app(library, settings, advice=service)
-    _add_sender(service, "slack", bolt_app.client)
+    service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
@@ -218,8 +223,15 @@ async def _start_discord(
     from .discord_bot.endpoints import point_discord_at
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    client = create_bot(library, settings, shards=settings.discord_shards, advice=service)
-    _add_sender(service, "discord", client)
+    # The client registers its advice sender itself; the loop is this process's one scheduler.
+    client = create_bot(
+        library,
+        settings,
+        shards=settings.discord_shards,
+        shard_ids=shard_ids(settings.discord_shard_ids, settings.discord_shards),
+        advice=service,
+        advice_loop=False,
+    )
     await client.login(settings.discord_token)
     connection = asyncio.create_task(client.connect(), name="discord-gateway")
 
@@ -238,13 +250,30 @@ async def _start_discord(
     return [close]
 
 
-def _add_sender(service: AdviceService, platform: str, connection: Any) -> None:
-    """Register the platform's advice sender over the connection the bot already has."""
-    if platform == "slack":
-        from .slack.advice import SlackAdviceSender
-
-        service.scheduler.add_sender(SlackAdviceSender(connection))
+def shard_ids(
+    value: str | None, shards: str | int | None, hostname: str | None = None
+) -> list[int] | None:
+    """`QUOTEBOT_DISCORD_SHARD_IDS`: `0,2`, or `ordinal` for a StatefulSet pod's own shard
+    (`quotebot-discord-3` runs shard 3)."""
+    if not value:
+        return None
+    if not isinstance(shards, int):
+        raise ConfigError("QUOTEBOT_DISCORD_SHARD_IDS needs QUOTEBOT_DISCORD_SHARDS set to a count")
+    if value.strip() == "ordinal":
+        name = hostname or socket.gethostname()
+        ordinal = name.rsplit("-", 1)[-1]
+        if not ordinal.isdigit():
+            raise ConfigError(
+                f"QUOTEBOT_DISCORD_SHARD_IDS=ordinal: host name {name!r} does not end in -N"
+            )
+        ids = [int(ordinal)]
     else:
-        from .discord_bot.advice import DiscordAdviceSender
-
-        service.scheduler.add_sender(DiscordAdviceSender(connection))
+        try:
+            ids = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ConfigError(
+                f"QUOTEBOT_DISCORD_SHARD_IDS: expected numbers like 0,1: {value}"
+            ) from None
+    if not ids or any(not 0 <= i < shards for i in ids):
+        raise ConfigError(f"QUOTEBOT_DISCORD_SHARD_IDS: each id must be between 0 and {shards - 1}")
+    return ids

@@ -98,6 +98,8 @@ class AdviceScheduler:
         self._changed = asyncio.Event()
         self._waiter = waiter
         self._stopping = False
+        # Called as (platform, ok) after every delivery attempt; the runner counts them.
+        self.delivery_observer: Callable[[str, bool], None] | None = None
 
     def add_sender(self, sender: AdviceSender) -> None:
         """Register (or replace) the sender for `sender.platform`; adapters call this at start."""
@@ -165,6 +167,8 @@ class AdviceScheduler:
             delivery = Delivery.retry(f"{type(exc).__name__}: {exc}")
         done = self.clock()
         where = f"{sub.platform}:{sub.channel}"
+        if self.delivery_observer is not None:
+            self.delivery_observer(sub.platform, delivery.ok)
         if delivery.ok:
             kept = await asyncio.to_thread(
                 self.store.mark_sent, claim, delivery.message_id or "", hit.key, done

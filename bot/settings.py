@@ -123,6 +123,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("SLACK_API_URL", None, _text, "Slack Web API base URL (GovSlack, tests)"),
     Option("DISCORD_TOKEN", None, _text, "Discord bot token", secret=True),
+    Option(
+        "QUOTEBOT_DISCORD_SHARD_IDS",
+        None,
+        _text,
+        "shards this process runs: 0,2 or `ordinal` (a StatefulSet pod's own)",
+    ),
     Option("DISCORD_API_URL", None, _text, "Discord REST base URL (proxies, tests)"),
     Option("DISCORD_GATEWAY_URL", None, _text, "Discord gateway URL (proxies, tests)"),
     Option("DISCORD_GUILD_ID", None, _int, "sync commands to this guild only (development)"),

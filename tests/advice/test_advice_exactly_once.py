@@ -117,3 +117,15 @@ def test_migrations_run_once_and_are_recorded(db_url: str) -> None:
     assert db.migrate(MIGRATIONS) == []
     assert db.schema_version() == max(v for v, _, _ in MIGRATIONS)
     db.close()
+
+
+async def test_every_delivery_attempt_is_reported_to_the_observer(
+    store: AdviceStore, pool: AdvicePool, sender: RecordingSender
+) -> None:
+    """The scheduler tells its observer each attempt's platform and outcome (for metrics)."""
+    seen: list[tuple[str, bool]] = []
+    scheduler = AdviceScheduler(store, pool, {"slack": sender}, clock=FakeClock(utc(2025, 3, 3, 9)))
+    scheduler.delivery_observer = lambda platform, ok: seen.append((platform, ok))
+    subscribe(store, "C1", "C2")
+    await scheduler.post_due()
+    assert seen == [("slack", True), ("slack", True)]
