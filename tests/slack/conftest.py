@@ -76,6 +76,7 @@ async def make_daily(
     """
     fake_slack.add_user(USER, is_admin=True, tz="Europe/Berlin")
     fake_slack.add_channel(CHANNEL)
+    fake_slack.clock = lambda: daily_clock().timestamp()
     made: list[tuple[SlackHarness, AdviceService]] = []
 
     async def make(**env: str) -> DailyBench:

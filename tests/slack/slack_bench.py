@@ -11,7 +11,7 @@ import copy
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,8 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.rejecting: dict[str, str] = {}
         self.scopes: str | None = SCOPES
+        # Seconds since the epoch for message timestamps (tests with a fake clock set it).
+        self.clock: Callable[[], float] | None = None
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
@@ -169,7 +171,8 @@ class FakeSlack:
             channel = str(body.get("channel"))
             if channel in self.rejecting:
                 return {"ok": False, "error": self.rejecting[channel]}
-            ts = f"1700000100.{next(self._ts):06d}"
+            seconds = int(self.clock()) if self.clock else 1700000100
+            ts = f"{seconds}.{next(self._ts):06d}"
             message = {"type": "message", "ts": ts, "bot_id": "B0BOT", **body}
             self.history.setdefault(channel, []).insert(0, message)
             return {"ok": True, "channel": channel, "ts": ts, "message": body}

@@ -189,7 +189,9 @@ async def test_subscribing_where_the_bot_cannot_post_is_refused_with_the_fix(
 async def test_direct_messages_are_not_channels(daily: DailyBench) -> None:
     """In a DM, `on` explains that daily advice is for channels (no API call needed)."""
     answer = await daily.run("on", channel="D0123ABCD")
-    assert answer.endswith("daily advice goes to channels, not direct messages. Run this in a channel.")
+    assert answer.endswith(
+        "daily advice goes to channels, not direct messages. Run this in a channel."
+    )
     assert daily.fake.method_calls("conversations.info") == []
 
 
