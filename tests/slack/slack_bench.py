@@ -77,6 +77,8 @@ class FakeSlack:
         self.scopes: str | None = SCOPES
         # Seconds since the epoch for message timestamps (tests with a fake clock set it).
         self.clock: Callable[[], float] | None = None
+        # A slow Slack: a method with a gate answers only once the test sets the gate.
+        self.gates: dict[str, asyncio.Event] = {}
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
@@ -154,6 +156,8 @@ class FakeSlack:
         else:
             body = dict(await request.post())
         await self._record(self.calls, Call(method, body, dict(request.headers)))
+        if method in self.gates:
+            await self.gates[method].wait()
         scopes = {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}
         queued = self._queued.get(method)
         if queued:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import date, time
 
@@ -31,6 +32,18 @@ async def test_on_defaults_to_09_00_in_the_requesters_zone(daily: DailyBench) ->
     assert looked_up.body["user"] == USER
     [checked] = daily.fake.method_calls("conversations.info")
     assert checked.body["channel"] == CHANNEL
+
+
+async def test_the_ack_does_not_wait_for_slow_lookups(daily: DailyBench) -> None:
+    """users.info hanging: the command is acked at once; the answer follows once Slack answers."""
+    gate = daily.fake.gates["users.info"] = asyncio.Event()
+    reply = await daily.slack.command("on", "/quote-daily")
+    assert (reply.status, reply.text) == (200, "")
+    assert reply.seconds < 1.0
+    assert daily.fake.responses == []
+    gate.set()
+    [answer] = await daily.fake.wait_for_responses(1)
+    assert section_texts(answer.body)[0].startswith("Daily advice is on for this channel")
 
 
 async def test_on_with_time_zone_and_weekdays_and_moving_it(daily: DailyBench) -> None:

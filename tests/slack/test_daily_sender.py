@@ -8,12 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 from daily_bench import DailyBench, utc
-from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
+from slack_bench import BOT_TOKEN, CHANNEL, context_texts, section_texts, slack_settings
 from slack_sdk.http_retry import builtin_async_handlers
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.advice import SlackAdviceSender, create_sender
 from adapters.slack.main import running_scheduler
-from bot import AdvicePost, advice_nonce
+from bot import AdvicePost, Subscription, advice_nonce
 from bot.delivery import SENDER_FACTORIES, load_senders
 
 OTHER_CHANNEL = "C0OTHER01"
@@ -118,6 +119,45 @@ async def test_server_errors_are_retried(daily: DailyBench, status: int) -> None
     [failed] = (await daily.advice.scheduler.post_due()).outcomes
     assert failed.delivery.kind == "retry"
     assert daily.advice.store.subscription("slack", CHANNEL).failures == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "words"),
+    [
+        ("not_in_channel", "broken", "I'm not a member of the channel: invite me with"),
+        ("is_archived", "broken", "the channel is archived (is_archived)"),
+        ("access_denied", "broken", "Slack denied me access to the channel"),
+        ("restricted_action", "broken", "the workspace's settings don't let me post"),
+        ("account_inactive", "broken", "the app was uninstalled"),
+        ("invalid_auth", "broken", "the bot token is not valid"),
+        ("missing_scope", "broken", "the app lacks a permission"),
+        ("something_new", "broken", "Slack refused the post (something_new)"),
+        ("internal_error", "retry", "Slack is busy (internal_error)"),
+        ("request_timeout", "retry", "Slack is busy (request_timeout)"),
+    ],
+)
+async def test_web_api_errors_become_typed_deliveries(
+    daily: DailyBench, error: str, kind: str, words: str
+) -> None:
+    """Channel rejections are `broken` with words for `status`; passing problems `retry`."""
+    sender = daily.advice.scheduler.senders["slack"]
+    daily.fake.fail("chat.postMessage", error)
+    hit = daily.advice.scheduler.pool.advice_for(CHANNEL, TODAY)
+    post = AdvicePost(Subscription("slack", CHANNEL), hit, TODAY, "qa-nonce")
+    delivery = await sender.send(post)
+    assert (delivery.ok, delivery.kind) == (False, kind)
+    assert words in delivery.reason
+
+
+async def test_network_failures_are_retried(daily: DailyBench) -> None:
+    """Slack unreachable: a retry, never an exception into the scheduler."""
+    # Without slack_sdk's connection-error retry (it backs off for a second).
+    client = AsyncWebClient(token=BOT_TOKEN, base_url="http://127.0.0.1:9/api/", retry_handlers=[])
+    sender = SlackAdviceSender(client)
+    hit = daily.advice.scheduler.pool.advice_for(CHANNEL, TODAY)
+    delivery = await sender.send(AdvicePost(Subscription("slack", CHANNEL), hit, TODAY, "n"))
+    assert delivery.kind == "retry" and delivery.reason.startswith("could not reach Slack")
+    assert "couldn't reach Slack" in await sender.check_can_post(Subscription("slack", CHANNEL))
 
 
 async def crashed_attempt(bench: DailyBench) -> str:
