@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from daily_bench import DailyBench, FakeClock, utc
 from slack_bench import CHANNEL, USER, FakeSlack, SlackHarness, slack_settings
+from slack_daily_bench import DailyBench, FakeClock, utc
 
 from adapters.slack import create_app, create_web_app
 from adapters.slack.advice import create_sender

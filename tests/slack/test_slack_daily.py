@@ -6,8 +6,8 @@ import asyncio
 import random
 from datetime import date, time
 
-from daily_bench import DailyBench, utc
 from slack_bench import CHANNEL, TEAM, USER, SlackHarness, section_texts, slack_settings
+from slack_daily_bench import DailyBench, utc
 
 from adapters.slack import create_app, create_web_app
 from adapters.slack.daily import NOT_ENABLED

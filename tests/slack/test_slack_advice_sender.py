@@ -7,8 +7,8 @@ import asyncio
 from datetime import date, timedelta
 
 import pytest
-from daily_bench import DailyBench, utc
 from slack_bench import BOT_TOKEN, CHANNEL, context_texts, section_texts, slack_settings
+from slack_daily_bench import DailyBench, utc
 from slack_sdk.http_retry import builtin_async_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
