@@ -103,8 +103,7 @@ class QuoteListeners:
         self.daily = daily_listeners
 
     def register(self, app: AsyncApp) -> None:
-        for command in COMMANDS:
-            app.command(command)(self.on_command)
+        app.command(answers.COMMAND)(self.on_command)
         app.action(blocks.SEND)(self.on_send)
         app.action(blocks.PREVIOUS)(self.on_page)
         app.action(blocks.NEXT)(self.on_page)
