@@ -1,4 +1,5 @@
-"""The Slack front end: `/quote` with a private preview, paging, context and sharing.
+"""The Slack front end: `/quote` with a private preview, paging, context and sharing, and
+`/quote-daily` for the advice of the day (its sender is `adapters.slack.advice`).
 
 Built on slack-bolt's AsyncApp; uses only the core's public API (`from bot import …`).
 Nothing here runs at import: `create_app` builds the app, `create_web_app` serves it.

@@ -57,7 +57,7 @@ def search(library: Library, view: View, command: str = COMMAND) -> Message:
     except QueryError as exc:
         return error_notice(exc)
     if found is None:
-        result = library.search(view.query or "", limit=1)
+        result = library.search(view.query or "", limit=1, source="slack")
         if view.offset and result.total:
             return search(library, view.at(result.total - 1), command)
         return no_match(library, view.query or "", result, command)
@@ -84,7 +84,7 @@ def share(library: Library, view: View, user_id: str) -> Message:
 def resolve(library: Library, view: View) -> tuple[Hit, SearchResult | None] | None:
     """The hit a view points at: searched again (for its highlights), else looked up by key."""
     if view.query is not None:
-        result = library.search(view.query, limit=1, offset=view.offset)
+        result = library.search(view.query, limit=1, offset=view.offset, source="slack")
         if result.hits and (view.key is None or result.hits[0].key == view.key):
             return result.hits[0], result
         if view.key is None:

@@ -9,10 +9,9 @@ within Slack's 3 seconds however slow a search is. Answers go back through `resp
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -21,17 +20,19 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import Library, QueryError
+from bot import AdviceService, Library, QueryError
 
-from . import answers, blocks
+from . import answers, blocks, daily
 from .dedupe import Deduper, redelivery_filter
 from .delivery import Delivered, post_message
+from .guard import apologise as _apologise
+from .guard import apologising as _apologising
 from .state import View
 
 log = logging.getLogger(__name__)
 
 # The slash commands this app answers; deploy/slack-manifest.yml must list exactly these.
-COMMANDS = (answers.COMMAND,)
+COMMANDS = (answers.COMMAND, daily.COMMAND)
 DEFAULT_API_URL = "https://slack.com/api/"
 # How often a rate-limited call is tried again, each after Slack's Retry-After.
 RATE_LIMIT_RETRIES = 2
@@ -66,8 +67,10 @@ def create_app(
     *,
     rng: random.Random | None = None,
     deliveries: Deduper | None = None,
+    advice: AdviceService | None = None,
 ) -> AsyncApp:
-    """A bolt AsyncApp answering /quote from `library`; no network until a request arrives."""
+    """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
+    (None: daily advice is not enabled); no network until a request arrives."""
     client = with_rate_limit_retries(client or create_client(settings))
     app = AsyncApp(
         client=client,
@@ -75,43 +78,32 @@ def create_app(
         signing_secret=getattr(settings, "slack_signing_secret", None) or "",
     )
     app.middleware(redelivery_filter(deliveries or Deduper()))
-    QuoteListeners(library, rng or random.Random(), Deduper()).register(app)
+    daily_listeners = daily.DailyListeners(
+        advice, anyone=bool(getattr(settings, "slack_daily_anyone", False))
+    )
+    daily_listeners.register(app)
+    QuoteListeners(library, rng or random.Random(), Deduper(), daily_listeners).register(app)
     app.error(_on_error)
     return app
-
-
-def _apologising(
-    listener: Callable[..., Awaitable[None]],
-) -> Callable[..., Awaitable[None]]:
-    """Log a listener's unexpected error with its trace and tell the user, after the ack.
-
-    Not left to bolt's error hook: in slack-bolt 1.30.0 an error raised soon after `ack()`
-    can reset the recorded ack (asyncio_runner sets `ack.response = None`), and Slack is then
-    answered 404 instead of 200.
-    """
-
-    @functools.wraps(listener)
-    async def guarded(self: QuoteListeners, **kwargs: Any) -> None:
-        try:
-            await listener(self, **kwargs)
-        except Exception:
-            log.exception("unhandled error in %s", listener.__name__)
-            await _apologise(kwargs.get("respond"))
-
-    return guarded
 
 
 class QuoteListeners:
     """The listeners for /quote and its buttons; `shares` stops one preview being sent twice."""
 
-    def __init__(self, library: Library, rng: random.Random, shares: Deduper) -> None:
+    def __init__(
+        self,
+        library: Library,
+        rng: random.Random,
+        shares: Deduper,
+        daily_listeners: daily.DailyListeners | None = None,
+    ) -> None:
         self.library = library
         self.rng = rng
         self.shares = shares
+        self.daily = daily_listeners
 
     def register(self, app: AsyncApp) -> None:
-        for command in COMMANDS:
-            app.command(command)(self.on_command)
+        app.command(answers.COMMAND)(self.on_command)
         app.action(blocks.SEND)(self.on_send)
         app.action(blocks.PREVIOUS)(self.on_page)
         app.action(blocks.NEXT)(self.on_page)
@@ -121,10 +113,21 @@ class QuoteListeners:
 
     @_apologising
     async def on_command(
-        self, ack: AsyncAck, command: Mapping[str, Any], respond: AsyncRespond
+        self,
+        ack: AsyncAck,
+        command: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
     ) -> None:
-        """`/quote …`: ack at once, then answer privately with a preview, help or a notice."""
+        """`/quote …`: ack at once, then answer privately with a preview, help or a notice.
+        `/quote daily on|off|status|now|help` is `/quote-daily`."""
         await ack()
+        text = command.get("text", "")
+        if self.daily is not None and daily.is_daily(text):
+            name = f"{command.get('command') or answers.COMMAND} daily"
+            rest = text.strip()[len("daily") :]
+            await self.daily.answer(command, rest, respond, client, name)
+            return
         message = await asyncio.to_thread(
             answers.for_command,
             self.library,
@@ -243,15 +246,3 @@ async def _on_error(error: Exception, body: dict[str, Any], respond: AsyncRespon
         "unhandled error answering %s", body.get("type") or body.get("command"), exc_info=error
     )
     await _apologise(respond)
-
-
-async def _apologise(respond: AsyncRespond | None) -> None:
-    if respond is not None and getattr(respond, "response_url", None):
-        try:
-            await respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text="Sorry, something went wrong on my side. Please try again.",
-            )
-        except Exception:  # the apology is best effort; the error is logged above
-            log.warning("could not tell the user about the error")

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -34,6 +35,8 @@ ATTRIBUTION_PART_LIMIT = 200
 HELP_SECTIONS_SHOWN = 20
 HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
+ADVICE_HEADER = "Advice of the day"
+HEADER_LIMIT = 150
 
 SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_send",
@@ -193,6 +196,15 @@ def hit_message(
     return Message(
         fallback_text(hit),
         _blocks(SectionBlock(text=MarkdownTextObject(text=body)), _context(*footer)),
+    )
+
+
+def advice_message(hit: Hit, header: str = ADVICE_HEADER) -> Message:
+    """The daily post: an "Advice of the day" header above the quote and its attribution."""
+    message = hit_message(hit)
+    return Message(
+        f"{header}: {message.text}",
+        _blocks(HeaderBlock(text=_short(header, HEADER_LIMIT))) + message.blocks,
     )
 
 

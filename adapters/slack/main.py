@@ -1,4 +1,9 @@
-"""`quotebot slack`: check the tokens, load the library, and serve Slack until stopped."""
+"""`quotebot slack`: check the tokens, load the library, and serve Slack until stopped.
+
+Daily advice runs in the same process: the advice service (subscriptions, post log, pool) is
+built from the settings with this adapter's sender, and its scheduler loop runs as a task next
+to the app until shutdown.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,13 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, TextIO
 
-from bot import Library, Settings
+from bot import AdviceService, Library, Settings, create_advice_service
 
-from .app import create_app
+from .advice import SlackAdviceSender
+from .app import create_app, create_client
 from .server import connect_socket_mode, create_web_app, serve_http
 
 log = logging.getLogger(__name__)
@@ -23,6 +29,8 @@ EXIT_CONFIG = 2
 APPS_PAGE = "https://api.slack.com/apps"
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 _HEX = re.compile(r"^[0-9a-fA-F]{16,}$")
+# How long shutdown waits for a scheduler step in flight (a send has its own timeout) to end.
+SCHEDULER_STOP_SECONDS = 10.0
 
 
 def token_problem(settings: Any) -> str | None:
@@ -92,8 +100,43 @@ def run(
 
 
 async def serve(library: Library, settings: Any, host: str, port: int) -> None:
-    """Serve Slack until SIGINT/SIGTERM: Socket Mode with an app token, else HTTP."""
-    bolt_app = create_app(library, settings)
+    """Serve Slack until SIGINT/SIGTERM: Socket Mode with an app token, else HTTP; the daily
+    advice scheduler runs alongside."""
+    client = create_client(settings)
+    advice = await asyncio.to_thread(
+        create_advice_service, library, settings, {"slack": SlackAdviceSender(client)}
+    )
+    try:
+        async with running_scheduler(advice):
+            await _serve_app(
+                create_app(library, settings, client, advice=advice), settings, host, port
+            )
+    finally:
+        advice.store.close()
+
+
+@contextlib.asynccontextmanager
+async def running_scheduler(
+    advice: AdviceService, stop_timeout: float = SCHEDULER_STOP_SECONDS
+) -> AsyncIterator[asyncio.Task[None]]:
+    """The advice scheduler loop as a task while the block runs; stopped cleanly after it."""
+    task = asyncio.create_task(advice.scheduler.run(), name="advice-scheduler")
+    try:
+        yield task
+    finally:
+        advice.scheduler.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), stop_timeout)
+        except TimeoutError:
+            log.warning("the advice scheduler did not stop in %g s; cancelling it", stop_timeout)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        except Exception:
+            log.exception("the advice scheduler failed")
+
+
+async def _serve_app(bolt_app: Any, settings: Any, host: str, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -194,12 +194,13 @@ async def test_cron_post_due_without_senders_leaves_posts_unclaimed(
 ) -> None:
     """`quotebot advice post-due` with no adapter configured says so and claims nothing."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     store = AdviceStore.open(sqlite_url)
     store.save_subscription(Subscription("slack", "C1", time(0, 0)))  # due all day, every day
     code = await asyncio.to_thread(main, ["advice", "post-due"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "unsent  1 due post(s) on slack left unclaimed: no advice sender available" in out
+    assert "unsent  1 due post(s) on slack left unclaimed: not configured (no token)" in out
     assert store.posts() == []
     assert await asyncio.to_thread(main, ["advice", "status"]) == 0
     assert "ok      slack:C1  Daily advice is on: 00:00 UTC, every day." in capsys.readouterr().out

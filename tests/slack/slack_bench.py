@@ -11,7 +11,7 @@ import copy
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,12 @@ SIGNING_SECRET = "8f742231b10e8888abcd9912ffe85a5c"
 BOT_TOKEN = "xoxb-1111-2222-testtoken"
 CHANNEL = "C2147483705"
 USER = "U2147483697"
+TEAM = "T0001"
+# The bot scopes of deploy/slack-manifest.yml, as Slack lists them in `x-oauth-scopes`.
+SCOPES = (
+    "commands,chat:write,chat:write.public,users:read,channels:read,groups:read,"
+    "channels:history,groups:history"
+)
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -49,7 +55,10 @@ class FakeSlack:
     """A loopback Slack Web API and response_url endpoint that records what it receives.
 
     Answers `auth.test` and `chat.postMessage` (and any other method with `ok`); `fail()` and
-    `rate_limit()` queue error answers for a method.
+    `rate_limit()` queue error answers for a method. For daily advice it also keeps what a
+    workspace would: `users` (users.info), `channels` (conversations.info), each channel's
+    posted messages with their metadata (conversations.history), channels that `reject` posts,
+    and the token's `scopes` (the `x-oauth-scopes` header on every answer).
     """
 
     def __init__(self) -> None:
@@ -61,8 +70,18 @@ class FakeSlack:
         self._queued: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        self.rejecting: dict[str, str] = {}
+        self.scopes: str | None = SCOPES
+        # Seconds since the epoch for message timestamps (tests with a fake clock set it).
+        self.clock: Callable[[], float] | None = None
+        # A slow Slack: a method with a gate answers only once the test sets the gate.
+        self.gates: dict[str, asyncio.Event] = {}
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._socket)
         self.server = TestServer(app, host="127.0.0.1", port=0)
@@ -117,27 +136,80 @@ class FakeSlack:
             target.append(call)
             self._changed.notify_all()
 
+    def add_user(self, user: str = USER, **fields: Any) -> dict[str, Any]:
+        """A member as users.info describes them (a plain member unless `fields` say more)."""
+        self.users[user] = {"id": user, "team_id": TEAM, "name": user.lower(), **fields}
+        return self.users[user]
+
+    def add_channel(self, channel: str = CHANNEL, **fields: Any) -> dict[str, Any]:
+        """A channel as conversations.info describes it (public, bot a member, by default)."""
+        info = {"id": channel, "is_channel": True, "is_private": False, "is_member": True}
+        self.channels[channel] = info | fields
+        return self.channels[channel]
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            body: dict[str, Any] = dict(request.query)
+        elif request.content_type == "application/json":
             body = await request.json()
         else:
             body = dict(await request.post())
         await self._record(self.calls, Call(method, body, dict(request.headers)))
+        if method in self.gates:
+            await self.gates[method].wait()
+        scopes = {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}
         queued = self._queued.get(method)
         if queued:
             status, answer, headers = queued.pop(0)
-            return web.json_response(answer, status=status, headers=headers)
+            return web.json_response(answer, status=status, headers=headers | scopes)
+        answer = self._answer(method, body)
+        return web.json_response(answer, headers=scopes)
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method == "apps.connections.open":
-            return web.json_response({"ok": True, "url": self.url("/socket").replace("http", "ws")})
+            return {"ok": True, "url": self.url("/socket").replace("http", "ws")}
         if method == "auth.test":
-            return web.json_response(payload("auth_test"))
+            return payload("auth_test")
         if method == "chat.postMessage":
-            ts = f"1700000100.{next(self._ts):06d}"
-            return web.json_response(
-                {"ok": True, "channel": body.get("channel"), "ts": ts, "message": body}
-            )
-        return web.json_response({"ok": True})
+            channel = str(body.get("channel"))
+            if channel in self.rejecting:
+                return {"ok": False, "error": self.rejecting[channel]}
+            seconds = int(self.clock()) if self.clock else 1700000100
+            ts = f"{seconds}.{next(self._ts):06d}"
+            message = {"type": "message", "ts": ts, "bot_id": "B0BOT", **body}
+            self.history.setdefault(channel, []).insert(0, message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": body}
+        if method == "users.info":
+            user = self.users.get(str(body.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.info":
+            info = self.channels.get(str(body.get("channel")))
+            if info is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": info}
+        if method == "conversations.history":
+            return self._history(body)
+        return {"ok": True}
+
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, after `oldest`, up to `limit`; metadata only with include_all_metadata
+        (and, as in Slack, only where the bot is a member)."""
+        channel = str(body.get("channel"))
+        info = self.channels.get(channel)
+        if info is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if not info.get("is_member"):
+            return {"ok": False, "error": "not_in_channel"}
+        oldest = float(body.get("oldest") or 0)
+        with_metadata = str(body.get("include_all_metadata")).lower() in {"1", "true"}
+        messages = []
+        for message in self.history.get(channel, []):
+            if float(message["ts"]) <= oldest:
+                continue
+            shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
+            messages.append(shown)
+        return {"ok": True, "messages": messages[: int(body.get("limit") or 100)]}
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -183,14 +255,16 @@ class SlackHarness:
             await self.session.close()
         await self.server.close()
 
-    def command_body(self, text: str, command: str = "/quote") -> str:
-        """A slash command as Slack form-encodes it, with its own trigger id and response_url."""
+    def command_body(self, text: str, command: str = "/quote", **changes: str) -> str:
+        """A slash command as Slack form-encodes it, with its own trigger id and response_url
+        (`changes` replace other fields: user_id, channel_id …)."""
         n = next(self._ids)
         fields = payload("slash_command") | {
             "text": text,
             "command": command,
             "trigger_id": f"trigger.command.{n}",
             "response_url": self.fake.response_url(f"command-{n}"),
+            **changes,
         }
         return urlencode(fields)
 
@@ -230,8 +304,8 @@ class SlackHarness:
             text = await response.text()
         return Reply(response.status, text, time.perf_counter() - started)
 
-    async def command(self, text: str, command: str = "/quote") -> Reply:
-        return await self.post(self.command_body(text, command))
+    async def command(self, text: str, command: str = "/quote", **changes: str) -> Reply:
+        return await self.post(self.command_body(text, command, **changes))
 
     async def press(self, action: dict[str, Any], **changes: Any) -> Reply:
         return await self.post(self.action_body(action, **changes))

@@ -1,0 +1,238 @@
+"""Daily advice on Slack: the core's `AdviceSender`, posting with `chat.postMessage`.
+
+The core chooses the advice and holds the claim; this module only delivers a post and says
+what happened: `Delivery.sent(ts)`, `Delivery.broken(reason)` when the channel rejects posts
+(counted towards pausing it), or `Delivery.retry(reason)` for a passing problem.
+
+**Not posting twice after a crash.** Slack's `chat.postMessage` has no idempotency key. Every
+daily post carries message metadata `{"event_type": "quotebot_advice", "event_payload":
+{"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler
+hands over a post with `attempt > 1` (an earlier attempt may have posted before its process
+died), `send` first reads the channel's messages since the local midnight
+(`conversations.history`, `include_all_metadata`) and, if one carries the nonce, reports that
+message as sent instead of posting again. What remains is at-least-once in a narrower window:
+a crash after Slack accepted the post but before Slack shows it in history, and channels where
+history cannot be read (a public channel the bot posts to through `chat:write.public` without
+being a member, or an install without `channels:history`/`groups:history`): there the sender
+logs that it cannot check and posts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import time as clock_time
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import AdvicePost, Delivery, Subscription
+
+from . import blocks
+from .app import create_client, with_rate_limit_retries
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+ADVICE_EVENT = "quotebot_advice"
+# Messages read back when looking for an earlier attempt: the newest since local midnight.
+HISTORY_LIMIT = 100
+INVITE = "invite me with `/invite @quotebot`"
+
+# Web API errors that mean the channel will not take our posts until someone changes something.
+# The reason is stored with the subscription and shown by `/quote-daily status`.
+BROKEN_REASONS = {
+    "channel_not_found": (
+        "the channel is gone or I can't see it (a private channel needs me invited)"
+    ),
+    "not_in_channel": f"I'm not a member of the channel: {INVITE}",
+    "is_archived": "the channel is archived",
+    "access_denied": "Slack denied me access to the channel",
+    "restricted_action": "the workspace's settings don't let me post in this channel",
+    "restricted_action_read_only_channel": "the channel is read-only",
+    "restricted_action_thread_only_channel": "the channel only allows replies in threads",
+    "restricted_action_non_threadable_channel": "the workspace restricts posting there",
+    "team_access_not_granted": "the app is not allowed in this channel's workspace",
+    "missing_scope": "the app lacks a permission: reinstall it from deploy/slack-manifest.yml",
+    "not_allowed_token_type": "the bot token is of the wrong kind (expected xoxb-)",
+    "not_authed": "the bot token is missing",
+    "invalid_auth": "the bot token is not valid (was the app reinstalled?)",
+    "account_inactive": "the app was uninstalled or its bot user deactivated",
+    "token_revoked": "the bot token was revoked (was the app uninstalled?)",
+    "token_expired": "the bot token expired",
+    "ekm_access_denied": "the workspace's key management revoked access",
+}
+# Errors that pass: try again later the same day (the scheduler's retry delay).
+TRANSIENT = {
+    "ratelimited",
+    "rate_limited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "team_added_to_org",
+}
+
+
+def create_sender(settings: Any) -> SlackAdviceSender | None:
+    """The Slack sender for `quotebot advice post-due` and the bot; None without a bot token."""
+    if not getattr(settings, "slack_bot_token", None):
+        return None
+    return SlackAdviceSender(create_client(settings))
+
+
+def error_code(exc: SlackApiError) -> str:
+    """Slack's error code for a failed call, or `http_<status>` when the body has none."""
+    response = exc.response
+    return str(response.get("error") or f"http_{response.status_code}")
+
+
+def is_transient(exc: SlackApiError) -> bool:
+    """A rate limit, a 5xx or an error Slack documents as temporary."""
+    status = exc.response.status_code or 0
+    return status == 429 or status >= 500 or error_code(exc) in TRANSIENT
+
+
+def failure(exc: SlackApiError) -> Delivery:
+    """A Web API error as a Delivery: retry when it passes, broken otherwise.
+
+    An error we do not know is treated as broken too: Slack's `ok: false` answers are
+    deterministic apart from the transient ones, so retrying every few minutes all day would
+    change nothing, while counting it pauses the channel after a few tries and shows the code
+    in `/quote-daily status`.
+    """
+    code = error_code(exc)
+    if is_transient(exc):
+        retry_after = _header(exc.response.headers, "retry-after")
+        after = f", retry after {retry_after} s" if retry_after else ""
+        return Delivery.retry(f"Slack is busy ({code}{after})")
+    reason = BROKEN_REASONS.get(code, "Slack refused the post")
+    if code == "missing_scope" and exc.response.get("needed"):
+        reason += f" (needs {exc.response.get('needed')})"
+    return Delivery.broken(f"{reason} ({code})")
+
+
+class SlackAdviceSender:
+    """Posts advice with the bot token; never raises for Slack or network errors."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient, *, history_limit: int = HISTORY_LIMIT) -> None:
+        self.client = with_rate_limit_retries(client)
+        self.history_limit = history_limit
+
+    async def send(self, post: AdvicePost) -> Delivery:
+        """Post the advice (unless an earlier attempt is already in the channel)."""
+        channel = post.subscription.channel
+        if post.attempt > 1:
+            earlier = await self._earlier_post(post)
+            if earlier is not None:
+                return earlier
+        message = blocks.advice_message(post.hit)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata={"event_type": ADVICE_EVENT, "event_payload": {"nonce": post.nonce}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            log.warning("advice chat.postMessage to %s failed: %s", channel, error_code(exc))
+            return failure(exc)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
+        return Delivery.sent(str(response.get("ts")))
+
+    async def _earlier_post(self, post: AdvicePost) -> Delivery | None:
+        """`sent` for a message of an earlier attempt, `retry` if history is briefly
+        unavailable, None when there is none (or history cannot be read: then we post)."""
+        channel = post.subscription.channel
+        midnight = datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone)
+        try:
+            response = await self.client.conversations_history(
+                channel=channel,
+                oldest=f"{midnight.timestamp():.6f}",
+                limit=self.history_limit,
+                include_all_metadata=True,
+            )
+        except SlackApiError as exc:
+            if is_transient(exc):
+                return failure(exc)
+            log.warning(
+                "cannot read %s to check for an earlier advice post (%s); posting, so this "
+                "channel may get it twice",
+                channel,
+                error_code(exc),
+            )
+            return None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == ADVICE_EVENT and payload.get("nonce") == post.nonce:
+                log.info(
+                    "advice for %s on %s was already posted (%s)", channel, post.day, post.nonce
+                )
+                return Delivery.sent(str(message.get("ts")))
+        return None
+
+    async def check_can_post(self, subscription: Subscription) -> str | None:
+        """None when the bot can post in the channel, else what to fix.
+
+        It can when it is a member, or when the channel is public and the token has
+        `chat:write.public` (read from the `x-oauth-scopes` header Slack returns; when that
+        header is missing we assume the manifest's scopes and let the broken-channel path
+        catch a mistake). Private channels always need the invitation.
+        """
+        channel = subscription.channel
+        if channel.startswith("D"):
+            return "daily advice goes to channels, not direct messages. Run this in a channel."
+        try:
+            response = await self.client.conversations_info(channel=channel)
+        except SlackApiError as exc:
+            return _info_problem(exc)
+        except (TimeoutError, aiohttp.ClientError):
+            return "I couldn't reach Slack just now. Please try again in a moment."
+        info = response.get("channel") or {}
+        if info.get("is_archived"):
+            return "this channel is archived."
+        if info.get("is_im") or info.get("is_mpim"):
+            return "daily advice goes to channels, not direct or group messages."
+        if info.get("is_member"):
+            return None
+        if info.get("is_private"):
+            return f"this is a private channel, so {INVITE}, then try again."
+        scopes = _header(response.headers, "x-oauth-scopes")
+        if scopes is None or "chat:write.public" in [s.strip() for s in scopes.split(",")]:
+            return None
+        return f"I'm not a member of this channel: {INVITE}, then try again."
+
+
+def _info_problem(exc: SlackApiError) -> str:
+    code = error_code(exc)
+    if code == "channel_not_found":
+        return f"I can't see this channel. If it is private, {INVITE}, then try again."
+    if code == "missing_scope":
+        needed = str(exc.response.get("needed") or "")
+        if "im:" in needed:
+            return "daily advice goes to channels, not direct or group messages."
+        return (
+            f"the app is missing the `{needed or 'channels:read'}` permission: reinstall it "
+            "with the scopes in deploy/slack-manifest.yml."
+        )
+    if is_transient(exc):
+        return f"Slack didn't answer just now (`{code}`). Please try again in a moment."
+    return f"Slack wouldn't tell me about this channel (`{code}`)."
+
+
+def _header(headers: Mapping[str, Any] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) and value else value)
+    return None
