@@ -107,6 +107,9 @@ def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     host = getattr(args, "host", None) or settings.host
     try:
         asyncio.run(serve(library, settings, host, port))
+    except ConfigError as exc:
+        print(f"quotebot run: {exc}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
     finally:
         library.close()
     return 0
@@ -141,11 +144,19 @@ async def start(library: Library, settings: Settings, host: str, port: int) -> R
     closers: list[Callable[[], Awaitable[Any]]] = []
 
     bolt_app = None
-    if slack:
-        bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
-        closers.extend(slack_closers)
-    if discord_:
-        closers.extend(await _start_discord(library, settings, service, readiness))
+    try:
+        if slack:
+            bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
+            closers.extend(slack_closers)
+        if discord_:
+            closers.extend(await _start_discord(library, settings, service, readiness))
+    except BaseException:
+        # A platform that failed to start must not leave the other's connections open.
+        for close in closers:
+            with contextlib.suppress(Exception):
+                await close()
+        service.store.close()
+        raise
 
     from .slack.server import create_web_app, serve_http
 
@@ -219,6 +230,8 @@ async def _start_slack(
 async def _start_discord(
     library: Library, settings: Settings, service: AdviceService, readiness: Readiness
 ) -> list[Callable[[], Awaitable[Any]]]:
+    import discord
+
     from .discord_bot.client import create_bot
     from .discord_bot.endpoints import point_discord_at
 
@@ -232,7 +245,14 @@ async def _start_discord(
         advice=service,
         advice_loop=False,
     )
-    await client.login(settings.discord_token)
+    try:
+        await client.login(settings.discord_token)
+    except discord.LoginFailure:
+        await client.close()
+        raise ConfigError(
+            "DISCORD_TOKEN was rejected by Discord: reset the token in the Developer Portal "
+            "(Bot → Reset Token)"
+        ) from None
     connection = asyncio.create_task(client.connect(), name="discord-gateway")
 
     def connection_failed(task: asyncio.Task[None]) -> None:

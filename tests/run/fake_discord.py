@@ -20,6 +20,13 @@ BOT_USER = {
 }
 
 
+def json_response(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when the content type is exactly application/json.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, content_type="application/json"
+    )
+
+
 class FakeDiscord:
     """REST under /api/v10 and the gateway at /gateway, on 127.0.0.1 and a free port."""
 
@@ -57,9 +64,9 @@ class FakeDiscord:
         body = await request.json() if request.can_read_body else None
         self.requests.append((request.method, path, body))
         if path == "/users/@me":
-            return web.json_response(BOT_USER)
+            return json_response(BOT_USER)
         if path == "/oauth2/applications/@me":
-            return web.json_response(
+            return json_response(
                 {
                     "id": APPLICATION_ID,
                     "name": "quotebot",
@@ -82,8 +89,8 @@ class FakeDiscord:
                 }
                 for command in body or []
             ]
-            return web.json_response(commands)
-        return web.json_response({"message": f"not faked: {path}", "code": 0}, status=404)
+            return json_response(commands)
+        return json_response({"message": f"not faked: {path}", "code": 0}, status=404)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

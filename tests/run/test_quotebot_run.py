@@ -87,7 +87,8 @@ async def wait_until_ready(http: aiohttp.ClientSession, base: str, bot) -> dict:
     last: dict = {}
     while time.monotonic() < deadline:
         if bot.returncode is not None:
-            raise AssertionError(f"quotebot run exited with {bot.returncode}")
+            _, stderr = await bot.communicate()
+            raise AssertionError(f"quotebot run exited with {bot.returncode}: {stderr.decode()}")
         try:
             async with http.get(f"{base}/readyz") as response:
                 last = await response.json()
