@@ -94,3 +94,14 @@ def test_metrics_count_searches_by_outcome(seed_library) -> None:
     assert 'quotebot_searches_total{outcome="results",platform="test"} 1.0' in text
     assert 'quotebot_searches_total{outcome="no_results",platform="test"} 1.0' in text
     assert 'quotebot_search_seconds_count{platform="test"} 2.0' in text
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    """The README's configuration table lists every variable the bot reads."""
+    from pathlib import Path
+
+    from bot.settings import OPTIONS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [option.env for option in OPTIONS if f"| `{option.env}` |" not in readme]
+    assert missing == []
