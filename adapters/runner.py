@@ -77,18 +77,6 @@ def check_configuration(settings: Settings) -> str | None:
     return None
 
 
-def secrets_of(settings: Settings) -> list[str]:
-    """Every value that must never reach a log line."""
-    values = [
-        settings.slack_bot_token,
-        settings.slack_signing_secret,
-        settings.slack_app_token,
-        settings.discord_token,
-        settings.database_url,
-    ]
-    return [value for value in values if value]
-
-
 def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     """Start everything configured; a configuration problem is one line and exit code 2."""
     settings = Settings.load(config_file=getattr(args, "config", None))
@@ -96,13 +84,10 @@ def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     if problem:
         print(f"quotebot run: {problem}", file=stderr or sys.stderr)
         return EXIT_CONFIG
-    configure_logging(settings.log_level, settings.log_format, secrets=secrets_of(settings))
-    library = Library.load(
-        getattr(args, "corpus", None) or settings.corpus,
-        getattr(args, "index", None) or settings.index,
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
+    library = Library.from_settings(
+        settings, getattr(args, "corpus", None), getattr(args, "index", None)
     )
-    for error in library.errors:
-        log.warning("skipped %s", error)
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:

@@ -5,6 +5,7 @@ from .advice_service import AdviceService, Reply, create_advice_service
 from .delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .library import Library
+from .logging_setup import configure_logging
 from .models import (
     Context,
     Correction,
@@ -50,6 +51,7 @@ __all__ = [
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",
+    "configure_logging",
     "create_advice_service",
     "format_timestamp",
     "next_due",

@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .corpus import default_corpus
 from .errors import QueryError, TranscriptError, UnknownFilterValue
@@ -94,6 +95,16 @@ class Library:
         for error in report.errors:
             log.warning("transcript skipped: %s", error)
         return cls(corpus_path, index, report, cache_size)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, corpus: Path | str | None = None, index: Path | str | None = None
+    ) -> Library:
+        """Load the configured corpus (command-line values win), logging skipped transcripts."""
+        library = cls.load(corpus or settings.corpus, index or settings.index)
+        for error in library.errors:
+            log.warning("skipped %s", error)
+        return library
 
     def close(self) -> None:
         self.index.close()

@@ -71,3 +71,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[
     handler.addFilter(SecretRedactor(secrets))
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # slack_sdk logs whole request bodies at DEBUG: keep payloads out even in debug logs.
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))

@@ -198,6 +198,12 @@ class Settings:
             sources[option.key] = source
         return cls(values, sources)
 
+    def secret_values(self) -> list[str]:
+        """Every configured value that must never reach a log line (tokens, the database URL,
+        which may hold a password)."""
+        names = [option.key for option in OPTIONS if option.secret] + ["database_url"]
+        return [str(self.values[name]) for name in names if self.values.get(name)]
+
     def describe(self) -> list[tuple[str, str, str]]:
         """(variable, value with secrets masked, where it came from) for every option."""
         rows = []

@@ -71,10 +71,8 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
     token = check_token(settings.discord_token)
     shards = parse_shards(args.shards) if args.shards else settings.discord_shards
     shard_ids = parse_shard_ids(args.shard_ids, shards)
-    configure_logging(settings.log_level, settings.log_format, secrets=[token])
-    library = Library.load(args.corpus or settings.corpus, args.index or settings.index)
-    for error in library.errors:
-        log.warning("skipped %s", error)
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
+    library = Library.from_settings(settings, args.corpus, args.index)
     try:
         # Daily advice: subscriptions and the post log in DATABASE_URL (SQLite by default);
         # the client adds its sender and runs the scheduler loop while it is connected.

@@ -17,7 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, TextIO
 
-from bot import AdviceService, Library, Settings, create_advice_service
+from bot import AdviceService, Library, Settings, configure_logging, create_advice_service
 
 from .advice import SlackAdviceSender
 from .app import create_app, create_client
@@ -83,13 +83,10 @@ def run(
     if problem:
         print(f"quotebot slack: {problem}", file=stderr or sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings)
-    library = Library.load(
-        getattr(args, "corpus", None) or settings.corpus,
-        getattr(args, "index", None) or settings.index,
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
+    library = Library.from_settings(
+        settings, getattr(args, "corpus", None), getattr(args, "index", None)
     )
-    for error in library.errors:
-        log.warning("skipped %s", error)
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
@@ -156,12 +153,3 @@ async def _serve_app(bolt_app: Any, settings: Any, host: str, port: int) -> None
         if socket_handler is not None:
             await socket_handler.close_async()
         await runner.cleanup()
-
-
-def _configure_logging(settings: Any) -> None:
-    logging.basicConfig(
-        level=getattr(logging, str(settings.log_level).upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # slack_sdk logs request bodies at DEBUG; keep tokens and payloads out of the logs.
-    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.root.level))

@@ -7,7 +7,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.ops_routes import Readiness, add_ops_routes
-from adapters.runner import check_configuration, secrets_of, shard_ids
+from adapters.runner import check_configuration, shard_ids
 from bot.metrics import Metrics
 from bot.settings import ConfigError, Settings
 
@@ -34,7 +34,7 @@ def test_one_platform_is_enough() -> None:
 def test_every_secret_is_redacted() -> None:
     """Tokens, the signing secret and the database URL are all handed to the log redactor."""
     settings = Settings.load(SLACK | {"DATABASE_URL": "postgresql://u:pw@db/q"})
-    assert set(secrets_of(settings)) == set(SLACK.values()) | {"postgresql://u:pw@db/q"}
+    assert set(settings.secret_values()) == set(SLACK.values()) | {"postgresql://u:pw@db/q"}
 
 
 @pytest.mark.parametrize(
