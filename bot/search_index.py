@@ -12,13 +12,14 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .corpus import transcript_files
 from .errors import TranscriptError
 from .models import Episode, Passage, Transcript
 from .passages import build_passages
+from .podcast_defaults import PodcastDefaults, load_podcast_defaults
 from .text import fold
 from .transcript_formats import companions_of, format_of, parse_transcript
 
@@ -126,6 +127,7 @@ class SearchIndex:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._changed = False
+        self._defaults = PodcastDefaults()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Adapters answer from worker threads; SQLite serialises access itself.
@@ -137,6 +139,10 @@ class SearchIndex:
 
     def close(self) -> None:
         self.db.close()
+
+    def _meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else ""
 
     def _ensure_schema(self) -> None:
         with self.transaction():
@@ -171,6 +177,15 @@ class SearchIndex:
         """Re-read the transcripts that changed since the last sync; drop the ones that went."""
         started = time.perf_counter()
         files = transcript_files(corpus)
+        errors: list[TranscriptError] = []
+        try:
+            defaults = load_podcast_defaults(corpus)
+        except TranscriptError as exc:
+            errors.append(exc)
+            defaults = PodcastDefaults()
+        self._defaults = defaults
+        # New podcast defaults change every episode's links: read everything again.
+        stale = self._meta("podcast_defaults") != defaults.digest
         known = {
             row[0]: row[1:]
             for row in self.db.execute(
@@ -184,7 +199,6 @@ class SearchIndex:
                 " FROM failures"
             )
         }
-        errors: list[TranscriptError] = []
         parsed = unchanged = 0
         self._changed = False
         present: set[str] = set()
@@ -198,7 +212,7 @@ class SearchIndex:
                 companions = companions_of(path)
                 stamp = _companion_stamp(companions)
                 signature = (source, stat.st_size, stat.st_mtime_ns, stamp)
-                if episode_id in known and known[episode_id][:4] == signature:
+                if not stale and episode_id in known and known[episode_id][:4] == signature:
                     unchanged += 1
                     continue
                 if source in failed and failed[source][:3] == signature[1:]:
@@ -208,7 +222,8 @@ class SearchIndex:
                     continue
                 digest = _digest(path, companions)
                 if (
-                    episode_id in known
+                    not stale
+                    and episode_id in known
                     and known[episode_id][0] == source
                     and known[episode_id][4] == digest
                 ):
@@ -249,6 +264,11 @@ class SearchIndex:
             for source in failed:
                 if source not in live_sources:
                     self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
+            if stale:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('podcast_defaults', ?)",
+                    (defaults.digest,),
+                )
             if self._changed:
                 self.db.execute("DELETE FROM section_titles")
                 self.db.execute(
@@ -267,7 +287,8 @@ class SearchIndex:
         self, transcript: Transcript, fmt: str, stat: os.stat_result, stamp: str, digest: str
     ) -> None:
         self._changed = True
-        episode = transcript.episode
+        episode = self._defaults.apply(transcript.episode)
+        transcript = replace(transcript, episode=episode)
         self.db.execute(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (

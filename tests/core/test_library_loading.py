@@ -92,3 +92,30 @@ def test_non_transcript_files_are_ignored(tmp_path: Path) -> None:
     (corpus / "advice.yaml").write_text("include: []\n")
     library = Library.load(corpus, tmp_path / "i.sqlite3")
     assert library.errors == () and len(library.episodes()) == 1
+
+
+def test_podcast_defaults_give_episodes_their_links(tmp_path: Path) -> None:
+    """podcasts.yaml gives every episode of a podcast a link template; editing it relinks."""
+    corpus = corpus_with_seed(tmp_path)
+    (corpus / "podcasts.yaml").write_text(
+        '"The Peterman Pod":\n  episode_url: "https://video.example/{episode_id}?start={seconds}"\n'
+    )
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    hit = library.search("layoffs").hits[0]
+    assert hit.url == f"https://video.example/first?start={hit.seconds}"
+    library.close()
+    (corpus / "podcasts.yaml").write_text(
+        '"the peterman pod":\n  episode_url: "https://audio.example/{episode_id}"\n'
+    )
+    relinked = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert relinked.report.parsed == 1
+    assert relinked.search("layoffs").hits[0].url.startswith("https://audio.example/first?t=")
+
+
+def test_a_broken_podcasts_file_is_reported_and_ignored(tmp_path: Path) -> None:
+    """A podcasts.yaml that is not valid YAML is named with its line; search still works."""
+    corpus = corpus_with_seed(tmp_path)
+    (corpus / "podcasts.yaml").write_text("a: [unclosed")
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert [(Path(e.source).name, e.line) for e in library.errors] == [("podcasts.yaml", 1)]
+    assert library.search("layoffs").hits
