@@ -60,6 +60,18 @@ def with_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
     return client
 
 
+class _IgnoredTokenWarning(logging.Filter):
+    """Drops bolt's "`token` will be unused" warning: bolt reads SLACK_BOT_TOKEN from the
+    environment even when it is given our client (built from that same token), so the warning
+    is always printed and never true."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_IGNORED_TOKEN_WARNING = _IgnoredTokenWarning()
+
+
 def create_app(
     library: Library,
     settings: Any,
@@ -72,6 +84,7 @@ def create_app(
     """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
     (None: daily advice is not enabled); no network until a request arrives."""
     client = with_rate_limit_retries(client or create_client(settings))
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_IGNORED_TOKEN_WARNING)
     app = AsyncApp(
         client=client,
         # Never None: bolt would then read the environment behind the settings' back.
