@@ -251,6 +251,7 @@ class Library:
         params: list[object] = []
         narrowing: list[str] = []
         total = max(1, sum(s.passages for s in self._speakers))
+        share = 1.0
         for field, value in (
             ("speaker", query.speaker),
             ("section", query.section),
@@ -272,10 +273,15 @@ class Library:
             params.extend(found)
             # Narrowing inside FTS5 pays off for a selective filter; for a broad one
             # (a host who speaks in every episode) intersecting in FTS5 costs more than it saves.
+            # Filters on different fields are treated as independent for this estimate.
+            share *= min(1.0, choices.size(found) / total)
             if choices.size(found) / total < NARROWING_SHARE:
                 narrowing.append(_column_filter(column, found))
         return Filters(
-            " AND ".join(clauses), tuple(params), " AND ".join(n for n in narrowing if n)
+            " AND ".join(clauses),
+            tuple(params),
+            " AND ".join(n for n in narrowing if n),
+            share if clauses else 1.0,
         )
 
 

@@ -27,6 +27,7 @@ NEAR_DISTANCE = 6
 SHORT_PASSAGE_WORDS = 8
 SHORT_PASSAGE_PENALTY = 0.6
 CANDIDATES = 100
+POST_FILTER_SHARE = 0.5
 STOP_WORDS = frozenset(
     "a an and are as at be but by do for from had has have he her his i if in is it its me my "
     "no not of on or our she so than that the their them then there they this to was we were "
@@ -42,6 +43,8 @@ class Filters:
     where: str = ""
     params: tuple[object, ...] = ()
     fts: str = ""
+    # Roughly what share of all passages pass the filters (1.0: no filter).
+    share: float = 1.0
 
     def narrow(self, expression: str) -> str:
         return f"({expression}) AND {self.fts}" if self.fts else expression
@@ -128,9 +131,7 @@ class SearchEngine:
         key = (expression, filters, pool, tuple(words), tuple(content or all_terms))
         ranking = self._cache.get(key)
         if ranking is None:
-            ranked = self.index.ranked(
-                expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
-            )
+            ranked = self._ranked(expression, filters, pool, total)
             ranking = self._boosted(expression, ranked, words, content or all_terms)
             self._cache.put(key, ranking)
         scores, spans = ranking
@@ -139,6 +140,23 @@ class SearchEngine:
         hits = tuple(Hit(passages[pid], score, spans.get(pid, ())) for pid, score in page)
         return SearchResult(
             query, hits, total, offset, tuple(corrections), matched_all, tuple(ignored)
+        )
+
+    def _ranked(
+        self, expression: str, filters: Filters, pool: int, total: int
+    ) -> list[tuple[int, float]]:
+        """The best `pool` matches that pass the filters, by bm25."""
+        if filters.where and filters.share >= POST_FILTER_SHARE:
+            # A broad filter (most passages pass): ranking without the join and dropping the
+            # few that fail is cheaper than joining every match, and gives the same order.
+            wide = int(pool / filters.share * 1.25) + 10
+            ranked = self.index.ranked(expression, wide, section_weight=SECTION_WEIGHT)
+            passing = self.index.passing([pid for pid, _ in ranked], filters.where, filters.params)
+            kept = [row for row in ranked if row[0] in passing][:pool]
+            if len(kept) >= min(pool, total):
+                return kept
+        return self.index.ranked(
+            expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
         )
 
     def _correct(self, words: tuple[str, ...]) -> tuple[list[str], list[Correction], list[str]]:

@@ -439,6 +439,17 @@ class SearchIndex:
             f"SELECT count(*) FROM passages p WHERE {where or '1'}", tuple(params)
         ).fetchone()[0]
 
+    def passing(self, ids: Sequence[int], where: str, params: Sequence[object]) -> set[int]:
+        """Which of `ids` pass a filter (SQL over the passages table, alias `p`)."""
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p WHERE p.id IN ({marks}) AND {where}",
+            (*ids, *params),
+        )
+        return {row[0] for row in rows}
+
     def passage_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
         if not ids:
             return {}

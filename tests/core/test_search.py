@@ -212,3 +212,17 @@ def test_a_filter_without_a_value_asks_for_one(seed_library: Library, query: str
     """`speaker:` with nothing after it is a friendly error, not a search for "speaker"."""
     with pytest.raises(QueryError, match="needs a value"):
         seed_library.search(query)
+
+
+def test_broad_filters_rank_the_same_either_way(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranking then dropping (broad filters) gives the order that filtering in SQL gives."""
+    import bot.search_engine
+
+    query = "speaker:stefan manager"
+    post_filtered = [h.key for h in seed_library.search(query, limit=50).hits]
+    monkeypatch.setattr(seed_library.engine, "_cache", bot.search_engine.LruCache(0))
+    monkeypatch.setattr(bot.search_engine, "POST_FILTER_SHARE", 2.0)
+    joined = [h.key for h in seed_library.search(query, limit=50).hits]
+    assert post_filtered == joined and len(joined) == 50
