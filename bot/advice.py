@@ -22,9 +22,10 @@ Rotation is `rotation_index`: a pure function of the pool, the channel and the d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -403,6 +404,10 @@ class AdvicePool:
         # Rotation order does not depend on scores or file order: only on the members.
         self._ordered = tuple(sorted(self.candidates, key=lambda c: c.id))
         self._ids = tuple(c.id for c in self._ordered)
+        # A cycle's order costs a hash per member; it serves `len(pool)` days, so keep it.
+        self._cycle_order = functools.lru_cache(maxsize=1024)(
+            lambda channel, cycle: tuple(_cycle_order(self._ids, channel, cycle))
+        )
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -411,10 +416,15 @@ class AdvicePool:
         """Today's advice for a channel: stable for (channel, day), no repeat within a cycle."""
         if not self._ids:
             raise QuotebotError("The advice pool is empty: nothing in the library reads as advice.")
-        return self._ordered[rotation_index(self._ids, channel, day)].hit()
+        return self._ordered[rotation_index(self._ids, channel, day, self._cycle_order)].hit()
 
 
-def rotation_index(ids: Sequence[str], channel: str, day: date) -> int:
+def rotation_index(
+    ids: Sequence[str],
+    channel: str,
+    day: date,
+    order_of: Callable[[str, int], Sequence[int]] | None = None,
+) -> int:
     """Which pool member a channel gets on a day: a per-channel shuffle, one member per day.
 
     Days are numbered from 0001-01-01; day n falls in cycle n // len(ids) at position
@@ -429,8 +439,9 @@ def rotation_index(ids: Sequence[str], channel: str, day: date) -> int:
     if size <= 2:
         return number % size
     cycle, position = divmod(number, size)
-    order = _cycle_order(ids, channel, cycle)
-    if order[0] == _cycle_order(ids, channel, cycle - 1)[-1]:
+    order_of = order_of or (lambda channel_, cycle_: _cycle_order(ids, channel_, cycle_))
+    order = list(order_of(channel, cycle))
+    if order[0] == order_of(channel, cycle - 1)[-1]:
         order[0], order[1] = order[1], order[0]
     return order[position]
 

@@ -94,7 +94,9 @@ class AdviceScheduler:
         self.retry_delay = retry_delay
         self.broken_after = broken_after
         self.max_sleep = max_sleep
-        self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._limit: asyncio.Semaphore | None = None
+        self._limit_loop: asyncio.AbstractEventLoop | None = None
         self._changed = asyncio.Event()
         self._waiter = waiter
         self._stopping = False
@@ -115,7 +117,12 @@ class AdviceScheduler:
         subscriptions = await asyncio.to_thread(self.store.subscriptions)
         jobs = []
         for sub in subscriptions:
-            day = due_date(sub, now, self.catchup)
+            try:
+                day = due_date(sub, now, self.catchup)
+            except Exception:
+                # A zone this machine does not know: skip that channel, not the whole tick.
+                log.exception("cannot schedule advice for %s:%s", sub.platform, sub.channel)
+                continue
             if day is None or sub.broken:
                 continue
             if sub.platform not in self.senders:
@@ -139,21 +146,39 @@ class AdviceScheduler:
             return outcome
         record = await asyncio.to_thread(self.store.post, sub.platform, sub.channel, day)
         status = "already" if record and record.status == "sent" else "busy"
-        return PostOutcome(sub, day, status, self.pool.advice_for(sub.channel, day), None, record)
+        hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, day)
+        return PostOutcome(sub, day, status, hit, None, record)
 
     async def _claim_and_send(
         self, sub: Subscription, day: date, now: datetime
     ) -> PostOutcome | None:
-        claim = await asyncio.to_thread(
-            self.store.claim, sub.platform, sub.channel, day, now, self.lease
-        )
-        if claim is None:
-            return None  # sent already, or another process holds the claim
-        async with self._limit:
-            return await self._deliver(sub, claim)
+        # Claim only once a send slot is free: a claim queued behind slow sends could outlive
+        # its lease, be taken over by another replica, and be posted twice.
+        async with self._slots():
+            claim = await asyncio.to_thread(
+                self.store.claim, sub.platform, sub.channel, day, self.clock(), self.lease
+            )
+            if claim is None:
+                return None  # sent already, or another process holds the claim
+            try:
+                return await self._deliver(sub, claim)
+            except Exception as exc:
+                # One channel's trouble (an unknown zone, an empty pool) must not stop the others.
+                log.exception("advice for %s:%s failed", sub.platform, sub.channel)
+                retry_at = self.clock() + self.retry_delay
+                await asyncio.to_thread(self.store.release, claim, retry_at, str(exc))
+                return PostOutcome(sub, day, "failed", None, Delivery.retry(str(exc)))
+
+    def _slots(self) -> asyncio.Semaphore:
+        """The send slots of the running loop (`post-due` from cron runs each tick in its own)."""
+        loop = asyncio.get_running_loop()
+        if self._limit is None or self._limit_loop is not loop:
+            self._limit, self._limit_loop = asyncio.Semaphore(self._concurrency), loop
+        return self._limit
 
     async def _deliver(self, sub: Subscription, claim: Claim) -> PostOutcome:
-        hit = self.pool.advice_for(sub.channel, claim.day)
+        # Choosing hashes the pool for a new cycle: off the event loop that answers chat.
+        hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, claim.day)
         post = AdvicePost(
             sub, hit, claim.day, advice_nonce(sub.platform, sub.channel, claim.day), claim.attempt
         )
@@ -222,8 +247,7 @@ class AdviceScheduler:
         self._changed.set()
 
     async def run(self) -> None:
-        """Post what is due, sleep until the next due moment (or a change), forever."""
-        self._stopping = False
+        """Post what is due, sleep until the next due moment (or a change), until `stop()`."""
         while not self._stopping:
             self._changed.clear()
             try:

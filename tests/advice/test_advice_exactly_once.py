@@ -129,3 +129,52 @@ async def test_every_delivery_attempt_is_reported_to_the_observer(
     subscribe(store, "C1", "C2")
     await scheduler.post_due()
     assert seen == [("slack", True), ("slack", True)]
+
+
+async def test_a_claim_waits_for_a_free_send_slot(store: AdviceStore, pool: AdvicePool) -> None:
+    """With every send slot busy, the next channel is not claimed yet (its lease cannot run
+    out while it waits, so no other replica can take it over and post it twice)."""
+    clock = FakeClock(utc(2025, 3, 3, 9))
+    seen_while_sending: list[object] = []
+
+    class SlowSender(RecordingSender):
+        async def send(self, post):
+            if post.subscription.channel == "C1":
+                seen_while_sending.append(store.post("slack", "C2", clock.now.date()))
+            return await super().send(post)
+
+    scheduler = AdviceScheduler(store, pool, {"slack": SlowSender()}, clock=clock, concurrency=1)
+    subscribe(store, "C1", "C2")
+    report = await scheduler.post_due()
+    assert sorted(o.status for o in report.outcomes) == ["sent", "sent"]
+    assert seen_while_sending == [None]
+
+
+async def test_stop_before_the_loop_starts_is_not_lost(scheduler: AdviceScheduler) -> None:
+    """A scheduler told to stop before its loop runs returns at once instead of looping on."""
+    scheduler.stop()
+    await asyncio.wait_for(scheduler.run(), timeout=2)
+
+
+async def test_one_failing_channel_does_not_stop_the_others(
+    store: AdviceStore, pool: AdvicePool, sender: RecordingSender
+) -> None:
+    """A channel whose zone this machine does not know is skipped; the other still posts."""
+    clock = FakeClock(utc(2025, 3, 3, 9))
+    store.save_subscription(Subscription("slack", "C1", NINE, "Mars/Olympus_Mons"))
+    subscribe(store, "C2")
+    report = await AdviceScheduler(store, pool, {"slack": sender}, clock=clock).post_due()
+    assert [(o.subscription.channel, o.status) for o in report.outcomes] == [("C2", "sent")]
+
+
+async def test_an_empty_pool_fails_the_post_and_frees_the_claim(
+    store: AdviceStore, sender: RecordingSender
+) -> None:
+    """With nothing to post, the day's claim is given back (to retry later), not left held."""
+    clock = FakeClock(utc(2025, 3, 3, 9))
+    subscribe(store, "C1")
+    report = await AdviceScheduler(store, AdvicePool([]), {"slack": sender}, clock=clock).post_due()
+    assert [o.status for o in report.outcomes] == ["failed"]
+    record = store.post("slack", "C1", clock.now.date())
+    assert record.status == "claimed" and record.error and "empty" in record.error
+    assert sender.posts == []
