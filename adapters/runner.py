@@ -163,33 +163,53 @@ async def start(library: Library, settings: Settings, host: str, port: int) -> R
 
 
 async def shutdown(running: Running) -> None:
-    """Stop taking work, let what is in flight finish, close every connection."""
-    running.stopping = True
+    """Stop taking work, let what is in flight finish, then close every connection.
+
+    Order matters: replies still being written after their ack use the platforms' HTTP
+    sessions, so they are drained before the connections close.
+    """
+    running.stopping = True  # /readyz answers 503 from here on
     log.info("shutting down")
     scheduler = running.service.scheduler
     scheduler.stop()
-    scheduler.wake()
     try:
-        # A post being sent finishes (and is recorded) before the loop returns.
-        await asyncio.wait_for(running.scheduler_task, SHUTDOWN_GRACE_SECONDS)
-    except (TimeoutError, asyncio.CancelledError):
+        # A post being sent finishes (and is recorded) before the loop returns; a send never
+        # takes longer than the scheduler's send timeout.
+        grace = scheduler.send_timeout.total_seconds() + 2
+        await asyncio.wait_for(asyncio.shield(running.scheduler_task), grace)
+    except TimeoutError:
         running.scheduler_task.cancel()
+    await _drain_replies(SHUTDOWN_GRACE_SECONDS)
     for close in running.closers:
         try:
             await asyncio.wait_for(close(), SHUTDOWN_GRACE_SECONDS)
         except Exception:
             log.exception("error while closing a connection")
-    await _drain_tasks(SHUTDOWN_GRACE_SECONDS)
     await running.web_runner.cleanup()
     running.service.store.close()
     log.info("stopped")
 
 
-async def _drain_tasks(timeout: float) -> None:
-    """Wait for replies still being written after their ack (bolt runs them as tasks)."""
-    current = asyncio.current_task()
-    pending = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+# Tasks that carry a reply to a user, by the names (or coroutine names) slack-bolt and
+# discord.py give them; long-lived tasks (gateway, sockets, the server) are not waited for.
+REPLY_TASK_MARKERS = (
+    "run_ack_function_asynchronously",  # bolt: a listener's work after ack()
+    "CommandTree-invoker",  # discord.py: a slash command or autocomplete
+    "discord-ui-view-dispatch",  # discord.py: a button of a live view
+    "discord-ui-dynamic-item",  # discord.py: a persistent (dynamic) button
+)
+
+
+def _is_reply(task: asyncio.Task[Any]) -> bool:
+    label = f"{task.get_name()} {getattr(task.get_coro(), '__qualname__', '')}"
+    return any(marker in label for marker in REPLY_TASK_MARKERS)
+
+
+async def _drain_replies(timeout: float) -> None:
+    """Wait (up to `timeout`) for replies still being written after their ack."""
+    pending = [task for task in asyncio.all_tasks() if not task.done() and _is_reply(task)]
     if pending:
+        log.info("waiting for %d reply(ies) in flight", len(pending))
         await asyncio.wait(pending, timeout=timeout)
 
 

@@ -99,3 +99,26 @@ async def test_metrics_are_served_in_prometheus_format() -> None:
         assert 'quotebot_posts_total{kind="advice",outcome="sent",platform="slack"} 1.0' in (
             await response.text()
         )
+
+
+async def test_shutdown_waits_for_replies_in_flight_but_not_for_connections() -> None:
+    """Draining waits for a reply task (named as discord.py names them) and not for a
+    long-lived connection task, which is closed afterwards."""
+    import asyncio
+
+    from adapters.runner import _drain_replies
+
+    finished: list[str] = []
+
+    async def reply() -> None:
+        await asyncio.sleep(0.2)
+        finished.append("reply")
+
+    connection = asyncio.create_task(asyncio.sleep(60), name="discord-gateway")
+    asyncio.create_task(reply(), name="CommandTree-invoker")
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await _drain_replies(timeout=5)
+    assert finished == ["reply"]
+    assert loop.time() - started < 2 and not connection.done()
+    connection.cancel()
