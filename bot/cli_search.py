@@ -99,7 +99,7 @@ def print_result(result: SearchResult) -> None:
             print(f"    {hit.url}")
         print()
     shown_to = result.offset + len(result.hits)
-    print(f"{result.offset + 1}–{shown_to} of {result.total}")
+    print(f"{result.offset + 1}–{shown_to} of {result.total_label}")
 
 
 def attribution(hit: Hit) -> str:

@@ -91,9 +91,8 @@ class Library:
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
         path = index_path if index_path is not None else default_index_path(corpus_path)
         index = SearchIndex(path)
+        # Skipped transcripts are in `report.errors`; each front end says so its own way.
         report = index.sync(corpus_path)
-        for error in report.errors:
-            log.warning("transcript skipped: %s", error)
         return cls(corpus_path, index, report, cache_size)
 
     @classmethod

@@ -200,6 +200,13 @@ class SearchResult:
     matched_all_words: bool = True
     # Words that matched nothing and resembled nothing, so the search went on without them.
     ignored_words: tuple[str, ...] = ()
+    # True when matches were counted only up to a cap: `total` is then a lower bound.
+    total_capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        """The total as people should read it: `7`, or `1000+` when counting stopped."""
+        return f"{self.total}+" if self.total_capped else str(self.total)
 
     @property
     def corrected_query(self) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 from .errors import QueryError
 from .models import Correction, Hit, ParsedQuery, Passage, SearchResult
 from .query_parser import fts_phrase, fts_term
-from .search_index import SearchIndex
+from .search_index import COUNT_CAP, SearchIndex
 from .spelling import Speller
 from .text import fold
 
@@ -119,7 +119,7 @@ class SearchEngine:
             # Spoken text first; a match in a section title alone is the last resort.
             for column in ("{text}", "{text section}"):
                 candidate = filters.narrow(f"{column} : ({terms})")
-                total = self.index.count(candidate, filters.where, filters.params)
+                total = self.index.count(candidate, filters.where, filters.params, COUNT_CAP)
                 if total:
                     expression, matched_all = candidate, complete
                     break
@@ -139,7 +139,14 @@ class SearchEngine:
         passages = self.load_passages([pid for pid, _ in page])
         hits = tuple(Hit(passages[pid], score, spans.get(pid, ())) for pid, score in page)
         return SearchResult(
-            query, hits, total, offset, tuple(corrections), matched_all, tuple(ignored)
+            query,
+            hits,
+            total,
+            offset,
+            tuple(corrections),
+            matched_all,
+            tuple(ignored),
+            total_capped=total >= COUNT_CAP,
         )
 
     def _ranked(

@@ -106,6 +106,7 @@ TABLES = (
 # CROSS JOIN keeps FTS5 as the outer loop: otherwise SQLite may walk a filter's index and run
 # the full-text match once per row, which is a hundred times slower.
 FTS_FIRST_JOIN = "CROSS JOIN passages p ON p.id = f.rowid"
+COUNT_CAP = 1000
 PASSAGE_COLUMNS = "p.id, p.episode_id, p.ordinal, p.section, p.speaker, p.seconds, p.text"
 VOCABULARY_WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -238,7 +239,6 @@ class SearchIndex:
                 try:
                     transcript = parse_transcript(path, episode_id)
                 except TranscriptError as exc:
-                    log.warning("skipping transcript %s", exc)
                     errors.append(exc)
                     self.db.execute(
                         "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -396,9 +396,10 @@ class SearchIndex:
         ).fetchall()
 
     def count(
-        self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = 1000
+        self, expression: str, where: str = "", params: Sequence[object] = (), cap: int = COUNT_CAP
     ) -> int:
-        """How many passages match, counted up to `cap` (enough for "1 of 250+")."""
+        """How many passages match, counted up to `cap`: counting every match of a common word
+        costs as much as ranking them, and "1 of 1000+" says enough."""
         join = FTS_FIRST_JOIN if where else ""
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM passages_fts f {join}"

@@ -226,3 +226,17 @@ def test_broad_filters_rank_the_same_either_way(
     monkeypatch.setattr(bot.search_engine, "POST_FILTER_SHARE", 2.0)
     joined = [h.key for h in seed_library.search(query, limit=50).hits]
     assert post_filtered == joined and len(joined) == 50
+
+
+def test_counts_stop_at_a_cap_and_say_so(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When matches are counted only up to a cap, the total reads `N+`."""
+    import bot.search_engine
+
+    monkeypatch.setattr(seed_library.engine, "_cache", bot.search_engine.LruCache(0))
+    monkeypatch.setattr(bot.search_engine, "COUNT_CAP", 10)
+    result = seed_library.search("manager")
+    assert (result.total, result.total_capped, result.total_label) == (10, True, "10+")
+    small = seed_library.search('"stack ranking"')
+    assert (small.total_capped, small.total_label) == (False, "1")
