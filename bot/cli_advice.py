@@ -69,11 +69,11 @@ def run_advice(args: argparse.Namespace) -> int:
     """`quotebot advice`: today's advice, the pool, the cron step, or the subscriptions."""
     settings = Settings.load()
     library = open_library(args)
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file)
     if args.action == "post-due":
         return _advice_post_due(library, settings)
     if args.action == "status":
         return _advice_status(library, settings)
+    pool = build_pool(library, settings.advice_speakers, settings.advice_file)
     if args.list:
         return _advice_list(pool, args.json)
     day = args.date or datetime.now(UTC).date()
