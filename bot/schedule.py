@@ -157,7 +157,7 @@ def timezone_choices(prefix: str, limit: int = 25) -> list[str]:
 
 
 def parse_window(text: str) -> timedelta | None:
-    """A catch-up window: `day` (rest of the local day: None), or `90m`, `2h`, `3600s`, `0`."""
+    """A catch-up window: `day` (rest of the local day: None), or `90m`, `2h`, `3600s`."""
     value = text.strip().lower()
     if value in {"day", "rest-of-day", ""}:
         return None
