@@ -11,6 +11,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from discord import app_commands
 
@@ -76,6 +77,15 @@ def compact_key(hit_key: str) -> str:
     return f"{episode_tag(episode_id)}.{ordinal}"
 
 
+class Option(NamedTuple):
+    """An autocomplete choice with its name and value folded for matching what was typed."""
+
+    name: str
+    value: str
+    folded_name: str
+    folded_value: str
+
+
 @dataclass(frozen=True)
 class Page:
     """One hit of a search, with its position among all matches."""
@@ -106,7 +116,7 @@ class Quoter:
     # Seconds of searching after which an interaction is deferred (Discord allows 3).
     defer_after: float = DEFER_AFTER
     rng: random.Random = field(default_factory=random.Random)
-    _choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _choices: dict[str, list[Option]] = field(default_factory=dict, repr=False)
     _episodes_by_tag: dict[str, str] | None = field(default=None, repr=False)
 
     # -- searching ----------------------------------------------------------------------------
@@ -144,26 +154,31 @@ class Quoter:
     # -- autocomplete -------------------------------------------------------------------------
 
     def choices(self, kind: str, typed: str) -> list[app_commands.Choice[str]]:
-        """Up to 25 choices of `kind` matching what was typed, prefix matches first."""
+        """Up to 25 choices of `kind` matching what was typed, prefix matches first.
+
+        Runs on the event loop for every keystroke, so it only compares strings: the options
+        are folded once, when first loaded (they change only with the library).
+        """
         options = self._choices.get(kind)
         if options is None:
             options = self._choices[kind] = self._load_choices(kind)
         wanted = fold(" ".join(typed.split()))
-        starts, contains = [], []
-        for name, value in options:
-            folded = fold(name)
-            if not wanted or folded.startswith(wanted) or fold(value).startswith(wanted):
-                starts.append((name, value))
-            elif wanted in folded:
-                contains.append((name, value))
-            if len(starts) >= MAX_CHOICES:
-                break
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in (starts + contains)[:MAX_CHOICES]
-        ]
+        if not wanted:
+            picked = options[:MAX_CHOICES]
+        else:
+            starts: list[Option] = []
+            contains: list[Option] = []
+            for option in options:
+                if option.folded_name.startswith(wanted) or option.folded_value.startswith(wanted):
+                    starts.append(option)
+                    if len(starts) >= MAX_CHOICES:
+                        break
+                elif len(contains) < MAX_CHOICES and wanted in option.folded_name:
+                    contains.append(option)
+            picked = (starts + contains)[:MAX_CHOICES]
+        return [app_commands.Choice(name=o.name, value=o.value) for o in picked]
 
-    def _load_choices(self, kind: str) -> list[tuple[str, str]]:
+    def _load_choices(self, kind: str) -> list[Option]:
         if kind == "speaker":
             pairs = [(s.name, s.name) for s in self.library.speakers()]
         elif kind == "section":
@@ -182,7 +197,7 @@ class Quoter:
             name, value = embeds.shorten(name, CHOICE_LIMIT), value[:CHOICE_LIMIT]
             if value not in seen and name:
                 seen.add(value)
-                unique.append((name, value))
+                unique.append(Option(name, value, fold(name), fold(value)))
         return unique
 
     # -- messages -----------------------------------------------------------------------------
