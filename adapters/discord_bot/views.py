@@ -27,6 +27,7 @@ from . import replies
 from .answers import MAX_CONTEXT, Page, Quoter, compact_key, query_from_footer
 from .claims import Claims
 from .embeds import context_embed, hit_embed
+from .permissions import missing_in_interaction
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
         if message is None or not message.embeds or interaction.channel is None:
             await replies.send(interaction, ephemeral=True, content=STALE)
             return
-        missing = replies.missing_post_permissions(interaction)
+        missing = missing_in_interaction(interaction)
         if missing:
             await replies.send(
                 interaction,
