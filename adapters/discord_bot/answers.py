@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from discord import app_commands
 
 from bot import Hit, Library, QueryError, SearchResult
+from bot.text import fold  # not exported from `bot`; the core's own matching uses it
 
 from . import embeds
 from .replies import DEFER_AFTER
@@ -58,12 +58,6 @@ def query_from_footer(footer: str | None) -> tuple[str, int] | None:
     """The query and 0-based position a search answer's footer names; None for other messages."""
     match = _FOOTER.match(footer or "")
     return (match.group("query"), int(match.group("n")) - 1) if match else None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching what someone typed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def episode_tag(episode_id: str) -> str:

@@ -24,7 +24,7 @@ from discord import ui
 from bot import Context, Hit
 
 from . import replies
-from .answers import MAX_CONTEXT, Page, Quoter, compact_key, query_from_footer
+from .answers import MAX_CONTEXT, RANDOM_FOOTER, Page, Quoter, compact_key, query_from_footer
 from .claims import Claims
 from .embeds import context_embed, hit_embed
 from .permissions import missing_in_interaction
@@ -255,7 +255,6 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
 
 
 DYNAMIC_ITEMS = (PageButton, ContextButton, PostButton)
-RANDOM_FOOTER = "/quote-random"
 STALE = "This answer is too old for its buttons. Run `/quote` again."
 ALREADY_SHARED = "This answer is already posted in the channel."
 

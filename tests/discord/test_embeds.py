@@ -9,7 +9,7 @@ import pytest
 from discord_fakes import button, write_transcript
 
 from adapters.discord_bot import answers
-from adapters.discord_bot.answers import Quoter, fold
+from adapters.discord_bot.answers import Quoter
 from adapters.discord_bot.embeds import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -17,6 +17,7 @@ from adapters.discord_bot.embeds import (
     hit_embed,
 )
 from bot import Episode, Hit, Library, Passage
+from bot.text import fold
 
 HOSTILE = (
     "### Intro\n"
@@ -165,6 +166,8 @@ async def test_autocomplete_matches_without_accents_or_case(harness, tmp_path):
     assert await harness.autocomplete(client, "speaker", "zoe") == [zoe]
     assert await harness.autocomplete(client, "speaker", "ÅNG") == [zoe]
     assert await harness.autocomplete(client, "speaker", "ZOË  ang") == [zoe]
+    # Folded as the core folds (compatibility forms decomposed, then lower-cased).
+    assert await harness.autocomplete(client, "speaker", "𝐙𝐎𝐄") == [zoe]
     library.close()
 
 
