@@ -21,10 +21,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.delivery import AdvicePost, Delivery
-from bot.models import Hit
-from bot.schedule import Subscription
-from bot.settings import ConfigError
+from bot import AdvicePost, ConfigError, Delivery, Hit, Subscription
 
 from .embeds import hit_embed
 from .permissions import (

@@ -11,9 +11,7 @@ from typing import Any
 
 import discord
 
-from bot import Library
-from bot.advice_service import AdviceService
-from bot.settings import Settings
+from bot import AdviceService, Library, Settings
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
