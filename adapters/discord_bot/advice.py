@@ -21,12 +21,15 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.delivery import AdvicePost, Delivery
-from bot.models import Hit
-from bot.schedule import Subscription
-from bot.settings import ConfigError
+from bot import AdvicePost, ConfigError, Delivery, Hit, Subscription
 
 from .embeds import hit_embed
+from .permissions import (
+    CANNOT_SEND_IN_CHANNEL,
+    MISSING_ACCESS,
+    MISSING_PERMISSIONS,
+    missing_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +40,9 @@ NO_MENTIONS = discord.AllowedMentions.none()
 REST_RATELIMIT_WAIT = 10.0
 
 # Discord JSON error codes that mean "this channel will not take our posts" (not a passing
-# problem): https://discord.com/developers/docs/topics/opcodes-and-status-codes#json
+# problem): https://discord.com/developers/docs/topics/opcodes-and-status-codes#json, with
+# the permission ones shared with the buttons in permissions.py.
 UNKNOWN_CHANNEL = 10003
-MISSING_ACCESS = 50001
-CANNOT_SEND_IN_CHANNEL = 50008
-MISSING_PERMISSIONS = 50013
 ARCHIVED_THREAD = 50083
 BROKEN_REASONS = {
     UNKNOWN_CHANNEL: "the channel no longer exists (or I was removed from its server)",
@@ -52,12 +53,6 @@ BROKEN_REASONS = {
 }
 
 THREAD_TYPES = {10, 11, 12}  # announcement, public and private threads
-PERMISSION_NAMES = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-}
 
 
 def advice_embed(hit: Hit) -> discord.Embed:
@@ -223,20 +218,6 @@ def channel_permissions(
     if own:
         permissions.handle_overwrite(allow=int(own["allow"]), deny=int(own["deny"]))
     return permissions
-
-
-def missing_text(permissions: discord.Permissions, thread: bool = False) -> str | None:
-    """What a server admin must grant so the bot can post here, or None when nothing."""
-    needed = ["view_channel", "send_messages_in_threads" if thread else "send_messages"]
-    needed.append("embed_links")
-    missing = [PERMISSION_NAMES[name] for name in needed if not getattr(permissions, name)]
-    if not missing:
-        return None
-    return (
-        f"I need {', '.join(missing)} in this channel. A server admin can grant "
-        f"{'it' if len(missing) == 1 else 'them'} in the channel's settings "
-        "(Edit Channel → Permissions → quotebot)."
-    )
 
 
 def _channel_id(subscription: Subscription) -> int | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from discord import app_commands
 
 from bot import Hit, Library, QueryError, SearchResult
+from bot.text import fold  # not exported from `bot`; the core's own matching uses it
 
 from . import embeds
 from .replies import DEFER_AFTER
@@ -59,12 +60,6 @@ def query_from_footer(footer: str | None) -> tuple[str, int] | None:
     return (match.group("query"), int(match.group("n")) - 1) if match else None
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, for matching what someone typed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def episode_tag(episode_id: str) -> str:
     """A short stable tag for an episode id (long ids would not fit in a custom_id)."""
     return hashlib.sha1(episode_id.encode()).hexdigest()[:10]
@@ -74,6 +69,15 @@ def compact_key(hit_key: str) -> str:
     """A passage key `episode-id:ordinal` as `tag.ordinal`, short enough for a custom_id."""
     episode_id, _, ordinal = hit_key.rpartition(":")
     return f"{episode_tag(episode_id)}.{ordinal}"
+
+
+class Option(NamedTuple):
+    """An autocomplete choice with its name and value folded for matching what was typed."""
+
+    name: str
+    value: str
+    folded_name: str
+    folded_value: str
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class Quoter:
     # Seconds of searching after which an interaction is deferred (Discord allows 3).
     defer_after: float = DEFER_AFTER
     rng: random.Random = field(default_factory=random.Random)
-    _choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _choices: dict[str, list[Option]] = field(default_factory=dict, repr=False)
     _episodes_by_tag: dict[str, str] | None = field(default=None, repr=False)
 
     # -- searching ----------------------------------------------------------------------------
@@ -144,26 +148,31 @@ class Quoter:
     # -- autocomplete -------------------------------------------------------------------------
 
     def choices(self, kind: str, typed: str) -> list[app_commands.Choice[str]]:
-        """Up to 25 choices of `kind` matching what was typed, prefix matches first."""
+        """Up to 25 choices of `kind` matching what was typed, prefix matches first.
+
+        Runs on the event loop for every keystroke, so it only compares strings: the options
+        are folded once, when first loaded (they change only with the library).
+        """
         options = self._choices.get(kind)
         if options is None:
             options = self._choices[kind] = self._load_choices(kind)
         wanted = fold(" ".join(typed.split()))
-        starts, contains = [], []
-        for name, value in options:
-            folded = fold(name)
-            if not wanted or folded.startswith(wanted) or fold(value).startswith(wanted):
-                starts.append((name, value))
-            elif wanted in folded:
-                contains.append((name, value))
-            if len(starts) >= MAX_CHOICES:
-                break
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in (starts + contains)[:MAX_CHOICES]
-        ]
+        if not wanted:
+            picked = options[:MAX_CHOICES]
+        else:
+            starts: list[Option] = []
+            contains: list[Option] = []
+            for option in options:
+                if option.folded_name.startswith(wanted) or option.folded_value.startswith(wanted):
+                    starts.append(option)
+                    if len(starts) >= MAX_CHOICES:
+                        break
+                elif len(contains) < MAX_CHOICES and wanted in option.folded_name:
+                    contains.append(option)
+            picked = (starts + contains)[:MAX_CHOICES]
+        return [app_commands.Choice(name=o.name, value=o.value) for o in picked]
 
-    def _load_choices(self, kind: str) -> list[tuple[str, str]]:
+    def _load_choices(self, kind: str) -> list[Option]:
         if kind == "speaker":
             pairs = [(s.name, s.name) for s in self.library.speakers()]
         elif kind == "section":
@@ -182,7 +191,7 @@ class Quoter:
             name, value = embeds.shorten(name, CHOICE_LIMIT), value[:CHOICE_LIMIT]
             if value not in seen and name:
                 seen.add(value)
-                unique.append((name, value))
+                unique.append(Option(name, value, fold(name), fold(value)))
         return unique
 
     # -- messages -----------------------------------------------------------------------------

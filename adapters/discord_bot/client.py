@@ -11,12 +11,11 @@ from typing import Any
 
 import discord
 
-from bot import Library
-from bot.advice_service import AdviceService
-from bot.settings import Settings
+from bot import AdviceService, Library, Settings
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
+from .claims import Claims
 from .commands import QuoteTree, add_commands
 from .daily import add_daily_commands
 from .sync import default_state_path, sync_commands
@@ -34,6 +33,8 @@ class _QuoteBot:
 
     quoter: Quoter
     tree: QuoteTree
+    # Answers being (or already) posted to their channel, by message id: one post per answer.
+    shares: Claims
     advice: AdviceService | None
     _advice_task: asyncio.Task[None] | None = None
 
@@ -47,6 +48,7 @@ class _QuoteBot:
         advice_loop: bool = True,
     ) -> None:
         self.quoter = quoter
+        self.shares = Claims()
         self.advice = advice
         self._advice_loop = advice_loop
         self.tree = QuoteTree(self)  # type: ignore[arg-type]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from discord import Interaction, app_commands
 
-from bot.advice_service import AdviceService
-from bot.schedule import timezone_choices
+from bot import AdviceService, timezone_choices
 
 from . import replies
 from .embeds import fit_content, neutralise_mentions, safe_markdown

@@ -18,6 +18,7 @@ from discord import app_commands
 from bot import QueryError
 
 from .embeds import fit_content
+from .permissions import CANNOT_SEND_IN_CHANNEL, MISSING_ACCESS, PERMISSION_NAMES, POST_PERMISSIONS
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +28,6 @@ DEFER_AFTER = 1.5
 # Discord's JSON error codes we explain (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 UNKNOWN_INTERACTION = 10062
 ALREADY_ACKNOWLEDGED = 40060
-MISSING_ACCESS = 50001
-MISSING_PERMISSIONS = 50013
-CANNOT_SEND_IN_CHANNEL = 50008
-POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
-PERMISSION_NAMES = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-}
 
 
 async def compute(
@@ -159,17 +150,6 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         log.warning(
             "could not tell the member about the failure %s: %s", _describe(interaction), exc
         )
-
-
-def missing_post_permissions(interaction: discord.Interaction) -> list[str]:
-    """The permissions the bot lacks to post in the interaction's channel (empty outside guilds)."""
-    if interaction.guild_id is None:
-        return []
-    perms = interaction.app_permissions
-    needed = list(POST_PERMISSIONS)
-    if isinstance(interaction.channel, discord.Thread):
-        needed[needed.index("send_messages")] = "send_messages_in_threads"
-    return [PERMISSION_NAMES[name] for name in needed if not getattr(perms, name)]
 
 
 def _describe(interaction: discord.Interaction) -> str:

@@ -24,8 +24,10 @@ from discord import ui
 from bot import Context, Hit
 
 from . import replies
-from .answers import MAX_CONTEXT, Page, Quoter, compact_key, query_from_footer
+from .answers import MAX_CONTEXT, RANDOM_FOOTER, Page, Quoter, compact_key, query_from_footer
+from .claims import Claims
 from .embeds import context_embed, hit_embed
+from .permissions import missing_in_interaction
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,11 @@ def b36(number: int) -> str:
 def quoter_of(interaction: discord.Interaction) -> Quoter:
     """The Quoter the client was built with (see client.create_bot)."""
     return interaction.client.quoter  # type: ignore[attr-defined]
+
+
+def shares_of(interaction: discord.Interaction) -> Claims:
+    """The client's claims on answers being posted to their channel (see PostButton)."""
+    return interaction.client.shares  # type: ignore[attr-defined]
 
 
 def layout(view: ui.View) -> ui.View:
@@ -215,7 +222,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
         if message is None or not message.embeds or interaction.channel is None:
             await replies.send(interaction, ephemeral=True, content=STALE)
             return
-        missing = replies.missing_post_permissions(interaction)
+        missing = missing_in_interaction(interaction)
         if missing:
             await replies.send(
                 interaction,
@@ -225,12 +232,22 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
                 + " here.",
             )
             return
-        await interaction.response.defer()
-        await interaction.channel.send(  # type: ignore[union-attr]
-            content=f"Shared by {interaction.user.mention}",
-            embed=message.embeds[0],
-            allowed_mentions=replies.NO_MENTIONS,
-        )
+        # A double click sends two presses: only the first to claim the answer posts it. The
+        # claim is kept once posted and given back if posting fails, so a retry can work.
+        shares = shares_of(interaction)
+        if not shares.claim(message.id):
+            await replies.send(interaction, ephemeral=True, content=ALREADY_SHARED)
+            return
+        try:
+            await interaction.response.defer()
+            await interaction.channel.send(  # type: ignore[union-attr]
+                content=f"Shared by {interaction.user.mention}",
+                embed=message.embeds[0],
+                allowed_mentions=replies.NO_MENTIONS,
+            )
+        except BaseException:
+            shares.release(message.id)
+            raise
         self.item.disabled = True
         self.item.label = "Posted"
         if self.view is not None:
@@ -238,8 +255,8 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
 
 
 DYNAMIC_ITEMS = (PageButton, ContextButton, PostButton)
-RANDOM_FOOTER = "/quote-random"
 STALE = "This answer is too old for its buttons. Run `/quote` again."
+ALREADY_SHARED = "This answer is already posted in the channel."
 
 
 def answer_view(

@@ -20,8 +20,7 @@ import discord
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
 from adapters.discord_bot import create_bot
-from bot import Library
-from bot.settings import Settings
+from bot import Library, Settings
 
 PAYLOADS = Path(__file__).parent / "payloads"
 APP_ID = 1200000000000000000

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import discord
 import pytest
 from discord_fakes import button, write_transcript
 
+from adapters.discord_bot import answers
+from adapters.discord_bot.answers import Quoter
 from adapters.discord_bot.embeds import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -13,6 +17,7 @@ from adapters.discord_bot.embeds import (
     hit_embed,
 )
 from bot import Episode, Hit, Library, Passage
+from bot.text import fold
 
 HOSTILE = (
     "### Intro\n"
@@ -145,6 +150,50 @@ async def test_autocomplete_filters_by_what_was_typed(harness, bot):
     assert episode["name"].startswith("2025-08-15 — The Peterman Pod — Intern to Microsoft")
     assert len(episode["name"]) <= 100
     assert await harness.autocomplete(bot, "speaker", "@everyone") == []
+
+
+async def test_autocomplete_matches_without_accents_or_case(harness, tmp_path):
+    """Typing `zoe` or `ÅNG` finds "Zoë Ångström"; the choice keeps the name as written."""
+    write_transcript(
+        tmp_path / "corpus",
+        "accents",
+        "### Intro\nZoë Ångström 00:00:01:\nWe talked about layoffs.\n\n"
+        "Bob 00:00:09:\nLayoffs are hard.\n",
+    )
+    library = Library.load(tmp_path / "corpus", tmp_path / "index.sqlite3")
+    client = await harness.start(library)
+    zoe = {"name": "Zoë Ångström", "value": "Zoë Ångström"}
+    assert await harness.autocomplete(client, "speaker", "zoe") == [zoe]
+    assert await harness.autocomplete(client, "speaker", "ÅNG") == [zoe]
+    assert await harness.autocomplete(client, "speaker", "ZOË  ang") == [zoe]
+    # Folded as the core folds (compatibility forms decomposed, then lower-cased).
+    assert await harness.autocomplete(client, "speaker", "𝐙𝐎𝐄") == [zoe]
+    library.close()
+
+
+def test_autocomplete_folds_the_options_once_not_per_keystroke(monkeypatch):
+    """Options are folded when loaded; a keystroke folds only what was typed, so 20,000
+    sections cost string comparisons on the event loop, not 40,000 Unicode normalisations."""
+    titles = [f"Séction {n:05d}" for n in range(20_000)]
+    library = SimpleNamespace(sections=lambda: [SimpleNamespace(title=t) for t in titles])
+    quoter = Quoter(library)  # type: ignore[arg-type]
+    folded: list[str] = []
+
+    def counting_fold(text: str) -> str:
+        folded.append(text)
+        return fold(text)
+
+    monkeypatch.setattr(answers, "fold", counting_fold)
+    first = quoter.choices("section", "section 1999")
+    assert len(folded) == 1 + 2 * len(titles)  # what was typed, then each name and value once
+    folded.clear()
+    for typed in ("s", "se", "sec", "section 1999", "ction 0000", "zzz"):
+        quoter.choices("section", typed)
+    assert folded == ["s", "se", "sec", "section 1999", "ction 0000", "zzz"]
+    assert [c.name for c in first] == [f"Séction 1999{n}" for n in range(10)]
+    assert [c.name for c in quoter.choices("section", "ction 0000")] == [
+        f"Séction 0000{n}" for n in range(10)
+    ]
 
 
 async def test_context_button_on_a_hostile_transcript_stays_inert(harness, hostile_library, fake):

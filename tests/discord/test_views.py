@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -16,6 +17,7 @@ from discord_fakes import (
     http_error,
 )
 
+from adapters.discord_bot.claims import Claims
 from adapters.discord_bot.replies import UNKNOWN_INTERACTION
 
 
@@ -97,6 +99,60 @@ async def test_post_to_channel_shares_without_pinging(harness, bot, fake):
     assert fake.callbacks[-1].payload == {"type": 6}  # acknowledged without a new message
     edited = harness.last_message()
     assert button(edited, "Posted")["disabled"] is True
+
+
+async def test_post_to_channel_twice_posts_once(harness, bot, fake):
+    """A second press of Post to channel (a double click) does not post the answer again."""
+    first = await ask(harness, bot, query="layoffs")
+    post = button(first, "Post to channel")["custom_id"]
+
+    for _ in range(2):
+        await harness.click(bot, post, first, app_permissions=ALL_POST_PERMISSIONS)
+    assert len(fake.find("POST", "/channels/{channel_id}/messages")) == 1
+    repeat = fake.callbacks[-1].data
+    assert repeat["flags"] & EPHEMERAL
+    assert repeat["content"] == "This answer is already posted in the channel."
+
+
+async def test_post_to_channel_pressed_again_while_posting_posts_once(harness, bot, fake):
+    """Two presses that overlap (the first still waiting on Discord) make one channel message."""
+    first = await ask(harness, bot, query="layoffs")
+    post = button(first, "Post to channel")["custom_id"]
+    posting, finish = asyncio.Event(), asyncio.Event()
+    answer = bot.http.request
+
+    async def slow_channel_post(route, **kwargs):
+        if route.path == "/channels/{channel_id}/messages" and not posting.is_set():
+            posting.set()  # the first post waits until the second press has been handled
+            await finish.wait()
+        return await answer(route, **kwargs)
+
+    bot.http.request = slow_channel_post
+    pressed = asyncio.create_task(
+        harness.click(bot, post, first, app_permissions=ALL_POST_PERMISSIONS)
+    )
+    await asyncio.wait_for(posting.wait(), timeout=5)
+    await harness.click(bot, post, first, app_permissions=ALL_POST_PERMISSIONS)
+    finish.set()
+    await pressed
+    assert len(fake.find("POST", "/channels/{channel_id}/messages")) == 1
+    assert button(harness.last_message(), "Posted")["disabled"] is True
+
+
+async def test_failed_post_to_channel_can_be_retried(harness, bot, fake):
+    """A post Discord refused does not block the next press: it posts."""
+    first = await ask(harness, bot, query="layoffs")
+    post = button(first, "Post to channel")["custom_id"]
+    route = ("POST", "/channels/{channel_id}/messages")
+    fake.failures[route] = http_error(discord.HTTPException, 500, 0, "Internal Server Error")
+    await harness.click(bot, post, first, app_permissions=ALL_POST_PERMISSIONS)
+    assert fake.calls[-1].payload["content"].startswith("Discord refused that answer")
+
+    del fake.failures[route]
+    await harness.click(bot, post, first, app_permissions=ALL_POST_PERMISSIONS)
+    failed, posted = fake.find(*route)
+    assert posted.payload["content"] == f"Shared by <@{OWNER_ID}>"
+    assert button(harness.last_message(), "Posted")["disabled"] is True
 
 
 async def test_post_without_permission_explains_what_is_missing(harness, bot, fake):
@@ -204,3 +260,14 @@ async def test_expired_interaction_is_logged_and_the_bot_keeps_running(harness, 
     del fake.failures[("POST", "/interactions/{webhook_id}/{webhook_token}/callback")]
     await harness.command(bot, "quote", query="layoffs")
     assert fake.callbacks[-1].data["embeds"]
+
+
+def test_claims_hold_a_key_until_released_and_forget_the_oldest():
+    """A key is claimed once until released; past `max_keys` the oldest claim is forgotten."""
+    claims = Claims(max_keys=2)
+    assert claims.claim(1) and not claims.claim(1)
+    claims.release(1)
+    assert claims.claim(1)
+    assert claims.claim(2) and claims.claim(3)
+    assert 1 not in claims and 2 in claims and 3 in claims
+    claims.release(4)  # releasing a key never claimed is harmless
