@@ -21,6 +21,7 @@ from .models import (
 from .schedule import ScheduleError, Subscription, next_due, timezone_choices
 from .scheduler import AdviceScheduler
 from .settings import ConfigError, Settings
+from .text import fold
 
 __all__ = [
     "AdvicePool",
@@ -53,6 +54,7 @@ __all__ = [
     "build_pool",
     "configure_logging",
     "create_advice_service",
+    "fold",
     "format_timestamp",
     "next_due",
     "timezone_choices",

@@ -14,8 +14,7 @@ from typing import NamedTuple
 
 from discord import app_commands
 
-from bot import Hit, Library, QueryError, SearchResult
-from bot.text import fold  # not exported from `bot`; the core's own matching uses it
+from bot import Hit, Library, QueryError, SearchResult, fold
 
 from . import embeds
 from .replies import DEFER_AFTER
@@ -24,7 +23,7 @@ MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 MAX_CONTEXT = 3
 RANDOM_FOOTER = "/quote-random"
-_FOOTER = re.compile(r"^Result (?P<n>\d+) of (?P<total>\d+) · /quote (?P<query>.+)$", re.DOTALL)
+_FOOTER = re.compile(r"^Result (?P<n>\d+) of (?P<total>\d+\+?) · /quote (?P<query>.+)$", re.DOTALL)
 SUGGESTIONS = (
     "fewer or different words (`layoffs`, `promotion`)",
     'an exact phrase in quotes (`"stack ranking"`)',
@@ -49,8 +48,9 @@ def build_query(
     return " ".join(part for part in parts if part)
 
 
-def page_footer(query: str, index: int, total: int) -> str:
-    """The footer of a search answer; buttons read the query back from it."""
+def page_footer(query: str, index: int, total: int | str) -> str:
+    """The footer of a search answer; buttons read the query back from it. `total` may read
+    `1000+` when matches were counted only up to the core's cap."""
     return f"Result {index + 1} of {total} · /quote {query}"
 
 
@@ -98,7 +98,7 @@ class Page:
 
     @property
     def footer(self) -> str:
-        return page_footer(self.query, self.index, self.total)
+        return page_footer(self.query, self.index, self.result.total_label)
 
 
 @dataclass

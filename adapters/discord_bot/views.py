@@ -270,7 +270,7 @@ def answer_view(
         )
         view.add_item(
             ui.Button(
-                label=f"{page.index + 1} of {page.total}",
+                label=f"{page.index + 1} of {page.result.total_label}",
                 custom_id="qb:position",
                 disabled=True,
                 style=discord.ButtonStyle.secondary,
