@@ -51,38 +51,61 @@ class Running:
     stopping: bool = False
 
 
-def platforms(settings: Settings) -> tuple[bool, bool]:
-    """(slack, discord): which platforms have a token."""
-    return bool(settings.slack_bot_token), bool(settings.discord_token)
+@dataclass(frozen=True)
+class Plan:
+    """What this process runs, worked out (and checked) before anything starts."""
+
+    slack: bool
+    discord: bool
+    discord_shards: str | int | None = None
+    discord_shard_ids: list[int] | None = None
+    force_sync: bool = False
+
+
+def plan_for(
+    settings: Settings, args: argparse.Namespace | None = None, only: str | None = None
+) -> Plan:
+    """The platforms to run (all configured ones, or `only` one), or ConfigError naming the
+    variable or option to fix."""
+    args = args or argparse.Namespace()
+    slack = only == "slack" or (only is None and bool(settings.slack_bot_token))
+    discord_ = only == "discord" or (only is None and bool(settings.discord_token))
+    if not (slack or discord_):
+        raise ConfigError(NOTHING_CONFIGURED)
+    if slack:
+        from .slack.startup_checks import token_problem
+
+        problem = token_problem(settings)
+        if problem:
+            raise ConfigError(problem)
+    if not discord_:
+        return Plan(slack=True, discord=False)
+    from .discord_bot.startup_checks import check_token, parse_shards
+
+    check_token(settings.discord_token)
+    shards = parse_shards(getattr(args, "shards", None)) or settings.discord_shards
+    ids = shard_ids(getattr(args, "shard_ids", None) or settings.discord_shard_ids, shards)
+    return Plan(slack, True, shards, ids, bool(getattr(args, "sync", False)))
 
 
 def check_configuration(settings: Settings) -> str | None:
     """One line naming what to fix, or None when at least one platform is ready to start."""
-    slack, discord_ = platforms(settings)
-    if not (slack or discord_):
-        return NOTHING_CONFIGURED
-    if slack:
-        from .slack.main import token_problem
-
-        problem = token_problem(settings)
-        if problem:
-            return problem
-    if discord_:
-        from .discord_bot.main import check_token
-
-        try:
-            check_token(settings.discord_token)
-        except ConfigError as exc:
-            return str(exc)
+    try:
+        plan_for(settings)
+    except ConfigError as exc:
+        return str(exc)
     return None
 
 
-def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
-    """Start everything configured; a configuration problem is one line and exit code 2."""
-    settings = Settings.load(config_file=getattr(args, "config", None))
-    problem = check_configuration(settings)
-    if problem:
-        print(f"quotebot run: {problem}", file=stderr or sys.stderr)
+def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None = None) -> int:
+    """Start everything configured (or `only` "slack" or "discord"); a configuration problem
+    is one line naming what to fix, and exit code 2."""
+    command = only or "run"
+    try:
+        settings = Settings.load(config_file=getattr(args, "config", None))
+        plan = plan_for(settings, args, only)
+    except ConfigError as exc:
+        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
     library = Library.from_settings(
@@ -91,32 +114,32 @@ def run(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
-        asyncio.run(serve(library, settings, host, port))
+        asyncio.run(serve(library, settings, plan, host, port))
     except ConfigError as exc:
-        print(f"quotebot run: {exc}", file=stderr or sys.stderr)
+        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     finally:
         library.close()
     return 0
 
 
-async def serve(library: Library, settings: Settings, host: str, port: int) -> None:
+async def serve(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> None:
     """Run until SIGINT or SIGTERM, then shut down in order."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(library, settings, host, port)
+    running = await start(library, settings, plan, host, port)
     try:
         await stop.wait()
     finally:
         await shutdown(running)
 
 
-async def start(library: Library, settings: Settings, host: str, port: int) -> Running:
-    """Start the configured platforms, the scheduler and the HTTP server."""
-    slack, discord_ = platforms(settings)
+async def start(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> Running:
+    """Start the planned platforms, the scheduler and the HTTP server."""
+    slack, discord_ = plan.slack, plan.discord
     metrics = Metrics()
     library.search_observer = metrics.observe_search
     service = create_advice_service(library, settings)
@@ -134,7 +157,7 @@ async def start(library: Library, settings: Settings, host: str, port: int) -> R
             bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
             closers.extend(slack_closers)
         if discord_:
-            closers.extend(await _start_discord(library, settings, service, readiness))
+            closers.extend(await _start_discord(library, settings, plan, service, readiness))
     except BaseException:
         # A platform that failed to start must not leave the other's connections open.
         for close in closers:
@@ -233,7 +256,11 @@ async def _start_slack(
 
 
 async def _start_discord(
-    library: Library, settings: Settings, service: AdviceService, readiness: Readiness
+    library: Library,
+    settings: Settings,
+    plan: Plan,
+    service: AdviceService,
+    readiness: Readiness,
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
@@ -245,8 +272,9 @@ async def _start_discord(
     client = create_bot(
         library,
         settings,
-        shards=settings.discord_shards,
-        shard_ids=shard_ids(settings.discord_shard_ids, settings.discord_shards),
+        shards=plan.discord_shards,
+        shard_ids=plan.discord_shard_ids,
+        force_sync=plan.force_sync,
         advice=service,
         advice_loop=False,
     )
@@ -283,7 +311,10 @@ def shard_ids(
     if not value:
         return None
     if not isinstance(shards, int):
-        raise ConfigError("QUOTEBOT_DISCORD_SHARD_IDS needs QUOTEBOT_DISCORD_SHARDS set to a count")
+        raise ConfigError(
+            "QUOTEBOT_DISCORD_SHARD_IDS (--shard-ids) needs QUOTEBOT_DISCORD_SHARDS (--shards) "
+            "set to a count"
+        )
     if value.strip() == "ordinal":
         name = hostname or socket.gethostname()
         ordinal = name.rsplit("-", 1)[-1]

@@ -33,7 +33,10 @@ def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None
         "--shards", metavar="auto|N", help="run sharded (default: $QUOTEBOT_DISCORD_SHARDS)"
     )
     discord.add_argument(
-        "--shard-ids", metavar="0,1", help="run only these shards (needs --shards N)"
+        "--shard-ids",
+        metavar="0,1",
+        help="run only these shards, or `ordinal` (needs --shards N; "
+        "default: $QUOTEBOT_DISCORD_SHARD_IDS)",
     )
     discord.set_defaults(handler=run_discord)
 
@@ -42,18 +45,22 @@ def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None
         parents=[corpus_options],
         help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
     )
-    slack.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
-    slack.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
     slack.set_defaults(handler=run_slack)
     run = commands.add_parser(
         "run",
         parents=[corpus_options],
         help="run every configured bot (Slack, Discord) and the daily advice in one process",
     )
-    run.add_argument("--config", type=Path, help="YAML file (default: $QUOTEBOT_CONFIG)")
-    run.add_argument("--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)")
-    run.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
     run.set_defaults(handler=run_all)
+    # Each runs the same process (HTTP server with health and metrics, the advice scheduler).
+    for bot_command in (discord, slack, run):
+        bot_command.add_argument(
+            "--config", type=Path, help="YAML file (default: $QUOTEBOT_CONFIG)"
+        )
+        bot_command.add_argument(
+            "--port", type=int, help="HTTP port (default: $QUOTEBOT_PORT or 3000)"
+        )
+        bot_command.add_argument("--host", help="HTTP address (default: $QUOTEBOT_HOST or 0.0.0.0)")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -67,21 +74,22 @@ def run_config(args: argparse.Namespace) -> int:
 
 
 def run_all(args: argparse.Namespace) -> int:
-    """Every configured front end in one process; imported here like the single ones."""
+    """Every configured front end in one process (imported here: no chat SDK loads for the
+    other commands)."""
     from adapters.runner import run
 
     return run(args)
 
 
 def run_slack(args: argparse.Namespace) -> int:
-    """Serve Slack; imported here so the core never loads a chat SDK unless asked to."""
-    from adapters.slack.main import run
+    """Slack alone (with the HTTP server and the advice scheduler for Slack channels)."""
+    from adapters.runner import run
 
-    return run(args)
+    return run(args, only="slack")
 
 
 def run_discord(args: argparse.Namespace) -> int:
-    # Imported here so the other commands never pay for (or need) discord.py.
-    from adapters.discord_bot.main import run
+    """Discord alone (with the HTTP server and the advice scheduler for Discord channels)."""
+    from adapters.runner import run
 
-    return run(args)
+    return run(args, only="discord")

@@ -230,7 +230,8 @@ def create_sender(settings: Any) -> DiscordAdviceSender | None:
     Nothing touches the network here: the client logs in on the first post. The caller closes
     it with `aclose()` when done.
     """
-    from .main import check_token
+    from .endpoints import point_discord_at
+    from .startup_checks import check_token
 
     token = (getattr(settings, "discord_token", None) or "").strip()
     if not token:
@@ -240,6 +241,9 @@ def create_sender(settings: Any) -> DiscordAdviceSender | None:
     except ConfigError as exc:  # say so, and leave Discord's posts unclaimed
         log.error("%s; not posting advice to Discord", exc)
         return None
+    point_discord_at(
+        getattr(settings, "discord_api_url", None), getattr(settings, "discord_gateway_url", None)
+    )
     client = discord.Client(
         intents=discord.Intents.none(),
         allowed_mentions=NO_MENTIONS,

@@ -497,34 +497,6 @@ async def test_bot_runs_the_scheduler_loop_and_stops_it_on_close(
     assert client._advice_task is None
 
 
-def test_quotebot_discord_runs_with_daily_advice(monkeypatch, tmp_path):
-    """`quotebot discord` builds the advice service on DATABASE_URL and hands it to the bot;
-    the store is closed when the bot stops."""
-    import argparse
-
-    from adapters.discord_bot import main as discord_main
-
-    seen: dict[str, Any] = {}
-
-    async def serve(client: discord.Client, token: str) -> None:
-        seen["advice"] = client.advice
-        seen["commands"] = [c.name for c in client.tree.get_commands()]
-
-    monkeypatch.setattr(discord_main, "_serve", serve)
-    settings = Settings.load(
-        {
-            "DISCORD_TOKEN": TOKEN,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'advice.sqlite3'}",
-            "QUOTEBOT_DISCORD_SYNC_STATE": str(tmp_path / "sync.json"),
-        }
-    )
-    args = argparse.Namespace(shards=None, shard_ids=None, corpus=None, index=None, sync=False)
-    assert discord_main.run(args, settings) == 0
-    assert isinstance(seen["advice"], AdviceService)
-    assert "quote-daily" in seen["commands"]
-    assert (tmp_path / "advice.sqlite3").exists()
-
-
 async def test_quote_daily_definition(daily_bot):
     """One guild-only group with on/off/status/now; `timezone` autocompletes, `weekdays` is a
     boolean."""

@@ -9,9 +9,9 @@ import pytest
 from discord_fakes import APP_ID
 
 from adapters.discord_bot import QuoteBot, ShardedQuoteBot, create_bot
-from adapters.discord_bot.main import _serve, check_token
+from adapters.discord_bot.startup_checks import check_token
 from bot.cli import main as cli_main
-from bot.settings import ConfigError, Settings
+from bot.settings import Settings
 
 GLOBAL = "/applications/{application_id}/commands"
 GUILD = "/applications/{application_id}/guilds/{guild_id}/commands"
@@ -84,10 +84,10 @@ def test_shards_choose_the_auto_sharded_client(seed_library):
 @pytest.mark.parametrize(
     ("token", "message"),
     [
-        (None, "quotebot: DISCORD_TOKEN is not set"),
-        ("   ", "quotebot: DISCORD_TOKEN is not set"),
-        ("Bot " + TOKEN, "quotebot: DISCORD_TOKEN must be the bare token"),
-        ("not-a-token", "quotebot: DISCORD_TOKEN does not look like a bot token"),
+        (None, "quotebot discord: DISCORD_TOKEN is not set"),
+        ("   ", "quotebot discord: DISCORD_TOKEN is not set"),
+        ("Bot " + TOKEN, "quotebot discord: DISCORD_TOKEN must be the bare token"),
+        ("not-a-token", "quotebot discord: DISCORD_TOKEN does not look like a bot token"),
     ],
 )
 def test_missing_or_malformed_token_is_one_line_exit_2(token, message, monkeypatch, capsys):
@@ -106,22 +106,10 @@ def test_bad_shards_option_is_a_usage_error(monkeypatch, capsys):
     assert cli_main(["discord", "--shards", "lots"]) == 2
     assert (
         capsys.readouterr().err
-        == "quotebot: --shards: expected auto or a shard count, got “lots”\n"
+        == "quotebot discord: --shards: expected auto or a shard count, got “lots”\n"
     )
 
 
 def test_well_formed_token_passes_the_check():
     """A token of three dot-separated parts passes, surrounding spaces removed."""
     assert check_token(f"  {TOKEN}\n") == TOKEN
-
-
-async def test_token_rejected_by_discord_names_the_variable(seed_library, monkeypatch):
-    """A token Discord rejects (401) becomes a ConfigError naming DISCORD_TOKEN."""
-    client = create_bot(seed_library, Settings.load(environ={}))
-
-    async def refuse(token: str) -> None:
-        raise discord.LoginFailure("Improper token has been passed.")
-
-    monkeypatch.setattr(client, "start", refuse)
-    with pytest.raises(ConfigError, match="^DISCORD_TOKEN was rejected by Discord"):
-        await _serve(client, TOKEN)

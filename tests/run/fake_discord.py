@@ -33,6 +33,8 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, Any]] = []
         self.identified = 0
+        # True: answer every REST call 401, as Discord does for a revoked token.
+        self.reject_token = False
         self._ids = itertools.count(200000000000000000)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -63,6 +65,8 @@ class FakeDiscord:
         path = "/" + request.match_info["path"]
         body = await request.json() if request.can_read_body else None
         self.requests.append((request.method, path, body))
+        if self.reject_token:
+            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         if path == "/users/@me":
             return json_response(BOT_USER)
         if path == "/oauth2/applications/@me":

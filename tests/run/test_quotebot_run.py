@@ -180,3 +180,57 @@ async def test_run_without_any_platform_names_the_variables(tmp_path: Path) -> N
     _, stderr = await asyncio.wait_for(bot.communicate(), 30)
     assert bot.returncode == 2
     assert "SLACK_BOT_TOKEN" in stderr.decode() and "DISCORD_TOKEN" in stderr.decode()
+
+
+async def test_quotebot_discord_runs_discord_alone_with_health_and_daily_advice(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """`quotebot discord` connects to Discord only, syncs /quote and /quote-daily, serves
+    readiness, and stops cleanly on SIGTERM."""
+    slack, discord = fakes
+    port = free_port()
+    env = bot_environment(tmp_path, slack, discord, port)
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "discord",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            ready = await wait_until_ready(http, f"http://127.0.0.1:{port}", bot)
+        assert "discord" in ready["checks"] and "slack" not in ready["checks"]
+        synced = [body for method, _, body in discord.requests if method == "PUT"]
+        assert {"quote", "quote-daily"} <= {command["name"] for command in synced[0]}
+        assert slack.calls == []
+        bot.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(bot.wait(), 15) == 0
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
+async def test_a_token_discord_rejects_is_named_and_exits_2(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """A well-formed token that Discord refuses stops the bot with one line naming it."""
+    slack, discord = fakes
+    discord.reject_token = True
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "discord",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+    assert bot.returncode == 2
+    assert "quotebot discord: DISCORD_TOKEN was rejected by Discord" in stderr.decode()
+    assert DISCORD_TOKEN not in stderr.decode()

@@ -3,7 +3,6 @@ not posting twice after a crash between posting and recording it."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from slack_sdk.http_retry import builtin_async_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.advice import SlackAdviceSender, create_sender
-from adapters.slack.main import running_scheduler
 from bot import AdvicePost, Subscription, advice_nonce
 from bot.delivery import SENDER_FACTORIES, load_senders
 
@@ -238,17 +236,3 @@ async def test_when_history_cannot_be_read_the_retry_posts(daily: DailyBench) ->
     [outcome] = (await daily.advice.scheduler.post_due()).outcomes
     assert outcome.status == "sent"
     assert len(daily.posts()) == 2
-
-
-async def test_the_scheduler_loop_runs_and_stops_with_the_app(daily: DailyBench) -> None:
-    """`quotebot slack` runs the loop as a task next to the app and stops it cleanly."""
-    await daily.run("on")
-    daily.clock.now = NINE_IN_BERLIN
-    async with running_scheduler(daily.advice, stop_timeout=2) as task:
-        for _ in range(200):
-            if daily.posts():
-                break
-            await asyncio.sleep(0.005)
-        assert not task.done()
-    assert task.done() and not task.cancelled() and task.exception() is None
-    assert len(daily.posts()) == 1
