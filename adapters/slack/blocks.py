@@ -37,6 +37,10 @@ HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
 ADVICE_HEADER = "Advice of the day"
 HEADER_LIMIT = 150
+# Budgets (after escaping) of the parts of a no-match answer: together well under a section.
+NO_MATCH_QUERY_LIMIT = 600
+NO_MATCH_WORDS_LIMIT = 300
+SUGGESTION_TITLE_LIMIT = 100
 
 SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_send",
@@ -281,19 +285,54 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
     return Message(f"How to use {command}", _blocks(*blocks))
 
 
+def _inert(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` made inert (`mrkdwn`), cut (ending in `ellipsis`) to fit in `limit` characters
+    after escaping, which can make a character five."""
+    rendered = mrkdwn(text)
+    if len(rendered) <= limit:
+        return rendered
+    room = limit - len(ellipsis)
+    pieces: list[str] = []
+    for character in text:
+        piece = mrkdwn(character)
+        if len(piece) > room:
+            break
+        pieces.append(piece)
+        room -= len(piece)
+    return "".join(pieces).rstrip() + ellipsis
+
+
+def _suggestion(command: str, title: str) -> str:
+    """`*Title*` (`/quote in:"Title"`), each within SUGGESTION_TITLE_LIMIT. A long title is cut
+    in the command without an ellipsis: `in:` also finds a section by its first words."""
+    shown = _inert(title, SUGGESTION_TITLE_LIMIT)
+    typed = _inert(title, SUGGESTION_TITLE_LIMIT, ellipsis="")
+    return f'*{shown}* (`{command} in:"{typed}"`)'
+
+
 def no_match_message(
     command: str, query: str, suggestions: Sequence[str], ignored_words: Sequence[str] = ()
 ) -> Message:
-    """A friendly "nothing found", with the nearest section titles to try instead."""
-    lines = [f"No quotes match “{mrkdwn(_short(query, 300))}”."]
+    """A friendly "nothing found", with the nearest section titles to try instead.
+
+    Every part has its own budget after escaping (query, ignored words, each suggested
+    title), so any input fits one section; suggestions that would not fit are left out.
+    """
+    lines = [f"No quotes match “{_inert(query, NO_MATCH_QUERY_LIMIT)}”."]
     if ignored_words:
-        lines.append(f"These words appear nowhere: {mrkdwn(', '.join(ignored_words))}.")
-    if suggestions:
-        tries = ", ".join(
-            f'*{mrkdwn(title)}* (`{command} in:"{mrkdwn(title)}"`)' for title in suggestions
-        )
-        lines.append(f"Nearest sections: {tries}")
-    lines.append(f"Try fewer or other words, or `{command} help` for examples.")
+        words = _inert(", ".join(ignored_words), NO_MATCH_WORDS_LIMIT)
+        lines.append(f"These words appear nowhere: {words}.")
+    last = f"Try fewer or other words, or `{command} help` for examples."
+    tries: list[str] = []
+    for title in suggestions:
+        candidate = [*tries, _suggestion(command, title)]
+        text = "\n".join([*lines, f"Nearest sections: {', '.join(candidate)}", last])
+        if len(text) > SECTION_LIMIT:
+            break
+        tries = candidate
+    if tries:
+        lines.append(f"Nearest sections: {', '.join(tries)}")
+    lines.append(last)
     return Message(lines[0], _blocks(SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))))
 
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
 
 from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
-from adapters.slack.blocks import context_excerpt, emphasised, excerpt, trim_at_sentence
+from adapters.slack.blocks import (
+    context_excerpt,
+    emphasised,
+    excerpt,
+    no_match_message,
+    trim_at_sentence,
+)
 from adapters.slack.dedupe import Deduper, delivery_key
 from adapters.slack.escaping import escape, link, mention, mrkdwn, neutralise
 from adapters.slack.state import MAX_QUERY_CHARS, View
@@ -137,3 +144,22 @@ async def test_post_message_returns_the_message_id_or_a_typed_failure(
     assert isinstance(failed, DeliveryFailed)
     assert (failed.channel, failed.error) == (CHANNEL, "is_archived")
     assert failed.message == "This channel is archived, so nothing can be posted to it."
+
+
+@pytest.mark.parametrize("count", [1, 3, 40])
+def test_no_match_message_fits_a_section_for_any_input(count: int) -> None:
+    """Absurd queries, ignored words and section titles (all `&<>`, escaped to 4-5 characters
+    each) are shortened; suggestions that would not fit are left out; it always renders."""
+    titles = [f"{n} " + "&<>" * 5000 for n in range(count)]
+    message = no_match_message("/quote", "&<>" * 5000, titles, ["&" * 600] * 9)
+    [text] = section_texts(message.as_kwargs())
+    assert len(text) <= 3000
+    lines = text.split("\n")
+    assert lines[0].startswith("No quotes match “&amp;&lt;&gt;") and lines[0].endswith("…”.")
+    assert lines[1].startswith("These words appear nowhere: &amp;&amp;")
+    assert lines[2].startswith("Nearest sections: *0 &amp;&lt;&gt;")
+    shown = lines[2].count("…* (`/quote in:")
+    assert shown == count if count <= 3 else 3 < shown < count
+    assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text)
+    assert len(message.text) <= 3000

@@ -311,3 +311,37 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(
     [record] = [r for r in caplog.records if r.name == "adapters.slack.app"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None and "disk on fire" in str(record.exc_info[1])
+
+
+ABSURD_TITLE = "Amazon & <Meta> culture <!channel> " * 150
+
+
+@pytest.fixture
+def long_titles_library(tmp_path: Path) -> Library:
+    """Sections whose titles are thousands of characters of `&`, `<` and `>`."""
+    sections = "".join(
+        f"### {ABSURD_TITLE}{n}\nWalt 00:00:0{n}:\n\nThe weather was fine on day {n}.\n\n"
+        for n in range(1, 5)
+    )
+    text = f"---\npodcast_name: Pod\nepisode_title: Titles\n---\n{sections}"
+    write_transcript(tmp_path / "titles", "titles.txt", text)
+    library = Library.load(tmp_path / "titles", tmp_path / "titles-index.sqlite3")
+    yield library
+    library.close()
+
+
+async def test_no_match_with_absurd_section_titles_still_answers(
+    make_slack, long_titles_library
+) -> None:
+    """Nearest sections with 5,000-character titles full of `&<>`: still the friendly no-match
+    answer (each title shortened, the whole within a section), never the apology."""
+    slack = await make_slack(long_titles_library)
+    message = await slack.ask('"culture meta amazon"')
+    assert_inert(message)
+    [text] = section_texts(message)
+    assert len(text) <= 3000
+    lines = text.split("\n")
+    assert lines[0] == 'No quotes match “"culture meta amazon"”.'
+    assert lines[1].startswith("Nearest sections: *Amazon &amp; &lt;Meta&gt; culture")
+    assert lines[1].count('…* (`/quote in:"Amazon &amp; &lt;Meta&gt; culture') == 3
+    assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
