@@ -130,6 +130,9 @@ def _widen(library: Library, hit: Hit, view: View) -> Context | None:
 
 
 def _cap(text: str) -> str:
+    """The query without non-printable characters (control, format, lone surrogates: JSON
+    would write some as six characters in a button value), at most MAX_QUERY_CHARS long."""
+    text = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
     if len(text) <= MAX_QUERY_CHARS:
         return text
     cut = text.rfind(" ", 0, MAX_QUERY_CHARS + 1)

@@ -9,6 +9,7 @@ import pytest
 from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
 
 from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
+from adapters.slack.answers import _cap
 from adapters.slack.blocks import (
     context_excerpt,
     emphasised,
@@ -163,3 +164,34 @@ def test_no_match_message_fits_a_section_for_any_input(count: int) -> None:
     assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
     assert not re.search(r"&(?!amp;|lt;|gt;)", text)
     assert len(message.text) <= 3000
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\x00", "\x1f", "\u2028", '"', "\\", "é", "😀", "\ud800"],
+    ids=[
+        "nul",
+        "unit-separator",
+        "line-separator",
+        "quote",
+        "backslash",
+        "e-acute",
+        "emoji",
+        "surrogate",
+    ],
+)
+def test_a_button_value_never_exceeds_2000_characters(character: str) -> None:
+    """500 characters that JSON escapes (a control character becomes six) or that count two in
+    UTF-16: the query is shortened until the value fits; what fits decodes to its prefix."""
+    view = View(character * MAX_QUERY_CHARS, 10**6, "e" * 200, 3)
+    value = view.encode()
+    assert len(value.encode("utf-16-le", "surrogatepass")) // 2 <= 2000
+    decoded = View.decode(value)
+    assert view.query.startswith(decoded.query) and len(decoded.query) > 200
+    assert (decoded.offset, decoded.key, decoded.context) == (10**6, "e" * 200, 3)
+
+
+def test_queries_lose_non_printable_characters() -> None:
+    """Control and format characters are dropped from what was typed; spaces are kept single."""
+    assert _cap("lay\x00offs \x01\x7f\u200b in\tthe\x85 end") == "layoffs in the end"
+    assert _cap("\x01" * 900 + " layoffs") == "layoffs"

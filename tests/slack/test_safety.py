@@ -345,3 +345,11 @@ async def test_no_match_with_absurd_section_titles_still_answers(
     assert lines[1].startswith("Nearest sections: *Amazon &amp; &lt;Meta&gt; culture")
     assert lines[1].count('…* (`/quote in:"Amazon &amp; &lt;Meta&gt; culture') == 3
     assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
+
+
+async def test_control_characters_in_a_query_cannot_break_the_buttons(slack) -> None:
+    """400 control characters around a word: dropped from the query, so the preview renders
+    (each would be six characters of JSON in every button value)."""
+    message = await slack.ask("\x01" * 400 + " layoffs \x7f")
+    assert context_texts(message)[-1] == "1 of 3 for “layoffs”"
+    assert all(len(b["value"]) <= 2000 for b in buttons(message))
