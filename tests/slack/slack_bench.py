@@ -79,6 +79,8 @@ class FakeSlack:
         self.clock: Callable[[], float] | None = None
         # A slow Slack: a method with a gate answers only once the test sets the gate.
         self.gates: dict[str, asyncio.Event] = {}
+        # response_url posts with delete_original still to drop (see `drop_deletes`).
+        self.dropped_deletes = 0
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
@@ -111,6 +113,11 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with 429 and Retry-After."""
         answer = (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
         self._queued.setdefault(method, []).extend([answer] * times)
+
+    def drop_deletes(self, times: int = 2) -> None:
+        """Drop the connection on the next `times` response_url deletes, unanswered (what a
+        network failure looks like; slack_sdk tries a dropped connection twice)."""
+        self.dropped_deletes += times
 
     def method_calls(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -225,6 +232,10 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
         await self._record(self.responses, Call(request.match_info["name"], body))
+        if body.get("delete_original") and self.dropped_deletes > 0:
+            self.dropped_deletes -= 1
+            if request.transport is not None:
+                request.transport.close()
         return web.Response(text="ok")
 
 

@@ -3,6 +3,7 @@ replayed requests acted on, Web API errors crashing, or a slow search missing th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -353,3 +354,34 @@ async def test_control_characters_in_a_query_cannot_break_the_buttons(slack) -> 
     message = await slack.ask("\x01" * 400 + " layoffs \x7f")
     assert context_texts(message)[-1] == "1 of 3 for “layoffs”"
     assert all(len(b["value"]) <= 2000 for b in buttons(message))
+
+
+async def wait_for_log(caplog: pytest.LogCaptureFixture, *words: str, timeout: float = 5.0) -> None:
+    """Wait until a log message containing one of `words` was recorded."""
+    deadline = time.monotonic() + timeout
+    while not any(w in message for message in caplog.messages for w in words):
+        assert time.monotonic() < deadline, f"no log line with any of {words!r}"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_failed_preview_delete_after_send_is_harmless(
+    slack, no_jitter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The post succeeds but deleting the preview through response_url fails: logged, no
+    apology, and pressing Send again on the preview that stayed does not post twice."""
+    caplog.set_level(logging.INFO, logger="adapters.slack")
+    slack.fake.drop_deletes()
+    first = await slack.ask("layoffs")
+    send = button(first, "quote_send")
+    assert (await slack.press(send)).status == 200
+    await wait_for_log(caplog, "could not delete the preview", "unhandled error in on_send")
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records), caplog.messages
+    assert (
+        "shared a quote in C2147483705 but could not delete the preview (ServerDisconnectedError)"
+        in caplog.messages
+    )
+    assert (await slack.press(send)).status == 200
+    await wait_for_log(caplog, "ignored a second Send of the same preview in C2147483705")
+    assert len(slack.fake.method_calls("chat.postMessage")) == 1
+    # The delete, tried twice by slack_sdk; no apology or other answer.
+    assert [r.body for r in slack.fake.responses[1:]] == [{"text": "", "delete_original": True}] * 2
