@@ -1,9 +1,10 @@
 """Block Kit messages for quotes: previews with buttons, channel posts, help and notices.
 
 Every text that came from a user or a transcript goes through `escaping.mrkdwn` here and
-nowhere else. Blocks are built with slack_sdk's models, whose `to_dict()` refuses anything
-over Block Kit's limits, and texts are fitted below those limits first (section text 3,000;
-a long excerpt is cut at a sentence and ends in an ellipsis).
+nowhere else, and every mrkdwn text object is sent with `verbatim: true` (no auto-linking).
+Blocks are built with slack_sdk's models, whose `to_dict()` refuses anything over Block Kit's
+limits, and texts are fitted below those limits first (section text 3,000; a long excerpt is
+cut at a sentence and ends in an ellipsis).
 """
 
 from __future__ import annotations
@@ -178,12 +179,19 @@ def fallback_text(hit: Hit | Passage) -> str:
 # -- messages -----------------------------------------------------------------------------------
 
 
+def _markdown(text: str) -> MarkdownTextObject:
+    """A mrkdwn text object with `verbatim` on. Slack's default (off) auto-links bare URLs
+    and #channel names and parses some mentions, even in text escaped by `mrkdwn`; verbatim
+    keeps only the links and mentions written out in `<…>` syntax, which only we can write."""
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
 def _blocks(*blocks: Block | None) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks if block is not None]
 
 
 def _context(*texts: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text) for text in texts if text])
+    return ContextBlock(elements=[_markdown(text) for text in texts if text])
 
 
 def hit_message(
@@ -199,7 +207,7 @@ def hit_message(
         footer.append(f"shared by {mention(shared_by)}")
     return Message(
         fallback_text(hit),
-        _blocks(SectionBlock(text=MarkdownTextObject(text=body)), _context(*footer)),
+        _blocks(SectionBlock(text=_markdown(body)), _context(*footer)),
     )
 
 
@@ -269,7 +277,7 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
             "You see a private preview first; *Send* shares it with the channel.",
         )
     )
-    blocks: list[Block | None] = [SectionBlock(text=MarkdownTextObject(text=usage))]
+    blocks: list[Block | None] = [SectionBlock(text=_markdown(usage))]
     titles = list(dict.fromkeys(sections))
     if titles:
         shown: list[str] = []
@@ -279,9 +287,7 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
             shown.append(mrkdwn(_short(title, 100)))
         more = len(titles) - len(shown)
         listing = " · ".join(shown) + (f" … and {more} more" if more else "")
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"*Sections ({len(titles)}):* {listing}"))
-        )
+        blocks.append(SectionBlock(text=_markdown(f"*Sections ({len(titles)}):* {listing}")))
     return Message(f"How to use {command}", _blocks(*blocks))
 
 
@@ -333,10 +339,10 @@ def no_match_message(
     if tries:
         lines.append(f"Nearest sections: {', '.join(tries)}")
     lines.append(last)
-    return Message(lines[0], _blocks(SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))))
+    return Message(lines[0], _blocks(SectionBlock(text=_markdown("\n".join(lines)))))
 
 
 def notice(text: str) -> Message:
     """A short message to the user; `text` must already be safe mrkdwn."""
     text = _short(text, SECTION_LIMIT)
-    return Message(text, _blocks(SectionBlock(text=MarkdownTextObject(text=text))))
+    return Message(text, _blocks(SectionBlock(text=_markdown(text))))

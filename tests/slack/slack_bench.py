@@ -379,6 +379,22 @@ def texts(message: dict[str, Any]) -> Iterator[str]:
     yield from walk({k: v for k, v in message.items() if k in ("text", "blocks")})
 
 
+def mrkdwn_objects(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every mrkdwn text object in a message's blocks."""
+
+    def walk(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    return list(walk(message.get("blocks", [])))
+
+
 def section_texts(message: dict[str, Any]) -> list[str]:
     return [b["text"]["text"] for b in message.get("blocks", []) if b["type"] == "section"]
 

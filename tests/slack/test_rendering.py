@@ -6,15 +6,19 @@ import json
 import re
 
 import pytest
-from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
+from slack_bench import CHANNEL, context_texts, mrkdwn_objects, section_texts, slack_settings
 
 from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
 from adapters.slack.answers import _cap
 from adapters.slack.blocks import (
+    advice_message,
     context_excerpt,
     emphasised,
     excerpt,
+    help_message,
     no_match_message,
+    notice,
+    preview,
     trim_at_sentence,
 )
 from adapters.slack.dedupe import Deduper, delivery_key
@@ -195,3 +199,23 @@ def test_queries_lose_non_printable_characters() -> None:
     """Control and format characters are dropped from what was typed; spaces are kept single."""
     assert _cap("lay\x00offs \x01\x7f\u200b in\tthe\x85 end") == "layoffs in the end"
     assert _cap("\x01" * 900 + " layoffs") == "layoffs"
+
+
+def test_every_mrkdwn_text_is_verbatim(seed_library: Library) -> None:
+    """Every message's mrkdwn objects carry verbatim: true, so Slack does not auto-link a bare
+    URL or #channel from a transcript or a query (escaping alone does not stop that)."""
+    hit = seed_library.search("layoffs", limit=1).hits[0]
+    context = seed_library.context(hit, before=1, after=1)
+    messages = [
+        hit_message(hit, context=context, shared_by="U2147483697"),
+        advice_message(hit),
+        preview(hit, View("see https://evil.example #general", 0), total=3, ignored_words=["x"]),
+        preview(hit, View(key=hit.key), corrected_query="layoffs"),
+        help_message("/quote", ["#general https://evil.example"]),
+        no_match_message("/quote", "https://evil.example", ["#general"], ["x"]),
+        notice("No speaker matches “#general”."),
+    ]
+    for message in messages:
+        objects = mrkdwn_objects(message.as_kwargs())
+        assert objects
+        assert all(o["verbatim"] is True for o in objects), objects

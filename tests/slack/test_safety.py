@@ -11,7 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from slack_bench import button, buttons, context_texts, section_texts, texts, write_transcript
+from slack_bench import (
+    button,
+    buttons,
+    context_texts,
+    mrkdwn_objects,
+    section_texts,
+    texts,
+    write_transcript,
+)
 from slack_sdk.http_retry import builtin_async_handlers
 
 from bot import Library
@@ -66,6 +74,9 @@ def assert_inert(message: dict) -> None:
     for text in texts(message):
         assert not MENTION.search(text.replace("<@U2147483697>", "")), text
         assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
+    # Without verbatim Slack would still link bare URLs and #channel names.
+    for text_object in mrkdwn_objects(message):
+        assert text_object.get("verbatim") is True, text_object
 
 
 async def test_transcript_text_cannot_mention_or_format(make_slack, hostile_library) -> None:
