@@ -6,15 +6,17 @@ what happened: `Delivery.sent(ts)`, `Delivery.broken(reason)` when the channel r
 
 **Not posting twice after a crash.** Slack's `chat.postMessage` has no idempotency key. Every
 daily post carries message metadata `{"event_type": "quotebot_advice", "event_payload":
-{"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler
-hands over a post with `attempt > 1` (an earlier attempt may have posted before its process
-died), `send` first reads the channel's messages since the local midnight
-(`conversations.history`, `include_all_metadata`) and, if one carries the nonce, reports that
-message as sent instead of posting again. What remains is at-least-once in a narrower window:
-a crash after Slack accepted the post but before Slack shows it in history, and channels where
-history cannot be read (a public channel the bot posts to through `chat:write.public` without
-being a member, or an install without `channels:history`/`groups:history`): there the sender
-logs that it cannot check and posts.
+{"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler hands
+over a post with `attempt > 1` (an earlier attempt may have posted before its process died),
+`send` first reads the channel's messages since the local midnight (`conversations.history`,
+`include_all_metadata`, newest first, following `next_cursor` for up to HISTORY_PAGES pages of
+HISTORY_LIMIT) and, if one carries the nonce, reports that message as sent instead of posting
+again. (AdvicePost carries no claim time, so the search starts at midnight.) What remains is
+at-least-once in a narrower window: a crash after Slack accepted the post but before Slack
+shows it in history, a channel with more messages since midnight than those pages hold, and
+channels where history cannot be read (a public channel the bot posts to through
+`chat:write.public` without being a member, or an install without
+`channels:history`/`groups:history`): there the sender logs that it cannot check and posts.
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 ADVICE_EVENT = "quotebot_advice"
-# Messages read back when looking for an earlier attempt: the newest since local midnight.
-HISTORY_LIMIT = 100
+# Messages read back when looking for an earlier attempt: pages of the newest since local
+# midnight (200 is the page size Slack recommends), at most this many pages.
+HISTORY_LIMIT = 200
+HISTORY_PAGES = 10
 INVITE = "invite me with `/invite @quotebot`"
 
 # Web API errors that mean the channel will not take our posts until someone changes something.
@@ -120,9 +124,16 @@ class SlackAdviceSender:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, *, history_limit: int = HISTORY_LIMIT) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        history_limit: int = HISTORY_LIMIT,
+        history_pages: int = HISTORY_PAGES,
+    ) -> None:
         self.client = with_rate_limit_retries(client)
         self.history_limit = history_limit
+        self.history_pages = history_pages
 
     async def send(self, post: AdvicePost) -> Delivery:
         """Post the advice (unless an earlier attempt is already in the channel)."""
@@ -153,33 +164,43 @@ class SlackAdviceSender:
         unavailable, None when there is none (or history cannot be read: then we post)."""
         channel = post.subscription.channel
         midnight = datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone)
-        try:
-            response = await self.client.conversations_history(
-                channel=channel,
-                oldest=f"{midnight.timestamp():.6f}",
-                limit=self.history_limit,
-                include_all_metadata=True,
-            )
-        except SlackApiError as exc:
-            if is_transient(exc):
-                return failure(exc)
-            log.warning(
-                "cannot read %s to check for an earlier advice post (%s); posting, so this "
-                "channel may get it twice",
-                channel,
-                error_code(exc),
-            )
-            return None
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == ADVICE_EVENT and payload.get("nonce") == post.nonce:
+        cursor: str | None = None
+        for _ in range(self.history_pages):
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{midnight.timestamp():.6f}",
+                    limit=self.history_limit,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except SlackApiError as exc:
+                if is_transient(exc):
+                    return failure(exc)
+                log.warning(
+                    "cannot read %s to check for an earlier advice post (%s); posting, so this "
+                    "channel may get it twice",
+                    channel,
+                    error_code(exc),
+                )
+                return None
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
+            earlier = _with_nonce(response.get("messages") or [], post.nonce)
+            if earlier is not None:
                 log.info(
                     "advice for %s on %s was already posted (%s)", channel, post.day, post.nonce
                 )
-                return Delivery.sent(str(message.get("ts")))
+                return Delivery.sent(str(earlier.get("ts")))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        log.warning(
+            "no earlier advice post among the newest %d messages of %s since midnight; posting, "
+            "so this channel may get it twice",
+            self.history_pages * self.history_limit,
+            channel,
+        )
         return None
 
     async def check_can_post(self, subscription: Subscription) -> str | None:
@@ -212,6 +233,16 @@ class SlackAdviceSender:
         if scopes is None or "chat:write.public" in [s.strip() for s in scopes.split(",")]:
             return None
         return f"I'm not a member of this channel: {INVITE}, then try again."
+
+
+def _with_nonce(messages: list[dict[str, Any]], nonce: str) -> dict[str, Any] | None:
+    """The message whose metadata marks it as the advice post with `nonce`, if any."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == ADVICE_EVENT and payload.get("nonce") == nonce:
+            return message
+    return None
 
 
 def _info_problem(exc: SlackApiError) -> str:

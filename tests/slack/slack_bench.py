@@ -200,8 +200,9 @@ class FakeSlack:
         return {"ok": True}
 
     def _history(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, after `oldest`, up to `limit`; metadata only with include_all_metadata
-        (and, as in Slack, only where the bot is a member)."""
+        """Newest first, after `oldest`, pages of `limit` (default 100) from `cursor`, with
+        `has_more` and `response_metadata.next_cursor`; metadata only with
+        include_all_metadata (and, as in Slack, only where the bot is a member)."""
         channel = str(body.get("channel"))
         info = self.channels.get(channel)
         if info is None:
@@ -216,7 +217,17 @@ class FakeSlack:
                 continue
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             messages.append(shown)
-        return {"ok": True, "messages": messages[: int(body.get("limit") or 100)]}
+        limit = int(body.get("limit") or 100)
+        start = int(str(body.get("cursor") or "page:0").removeprefix("page:"))
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        next_cursor = f"page:{start + limit}" if more else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
