@@ -219,3 +219,24 @@ def test_every_mrkdwn_text_is_verbatim(seed_library: Library) -> None:
         objects = mrkdwn_objects(message.as_kwargs())
         assert objects
         assert all(o["verbatim"] is True for o in objects), objects
+
+
+async def test_post_message_classifies_failures_for_every_caller(
+    fake_slack, seed_library: Library
+) -> None:
+    """One classification of chat.postMessage errors, for Send and the advice sender alike:
+    passing or not, Retry-After, the missing scope, metadata passed through."""
+    client = create_client(slack_settings(fake_slack))
+    client.retry_handlers.clear()  # see the 429 itself
+    message = hit_message(seed_library.search("layoffs", limit=1).hits[0])
+    fake_slack.rate_limit("chat.postMessage", retry_after=7)
+    limited = await post_message(client, CHANNEL, message)
+    assert (limited.error, limited.transient, limited.retry_after) == ("ratelimited", True, 7)
+    fake_slack.fail("chat.postMessage", "service_unavailable", status=503)
+    assert (await post_message(client, CHANNEL, message)).transient is True
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    assert (await post_message(client, CHANNEL, message)).transient is False
+    metadata = {"event_type": "quotebot_advice", "event_payload": {"nonce": "n"}}
+    assert isinstance(await post_message(client, CHANNEL, message, metadata=metadata), Delivered)
+    assert fake_slack.method_calls("chat.postMessage")[-1].body["metadata"] == metadata
+    assert "metadata" not in fake_slack.method_calls("chat.postMessage")[0].body
