@@ -163,7 +163,13 @@ class QuoteListeners:
         if view.is_random:
             message = await asyncio.to_thread(self._random_view, view)
         else:
-            message = await asyncio.to_thread(answers.search, self.library, view)
+            message = await asyncio.to_thread(
+                answers.search,
+                self.library,
+                view,
+                answers.COMMAND,
+                answers.BUTTON_SOURCE,
+            )
         await respond(replace_original=True, **message.as_kwargs())
 
     def _random_view(self, view: View) -> blocks.Message:
