@@ -6,21 +6,22 @@ what happened: `Delivery.sent(ts)`, `Delivery.broken(reason)` when the channel r
 
 **Not posting twice after a crash.** Slack's `chat.postMessage` has no idempotency key. Every
 daily post carries message metadata `{"event_type": "quotebot_advice", "event_payload":
-{"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler
-hands over a post with `attempt > 1` (an earlier attempt may have posted before its process
-died), `send` first reads the channel's messages since the local midnight
-(`conversations.history`, `include_all_metadata`) and, if one carries the nonce, reports that
-message as sent instead of posting again. What remains is at-least-once in a narrower window:
-a crash after Slack accepted the post but before Slack shows it in history, and channels where
-history cannot be read (a public channel the bot posts to through `chat:write.public` without
-being a member, or an install without `channels:history`/`groups:history`): there the sender
-logs that it cannot check and posts.
+{"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler hands
+over a post with `attempt > 1` (an earlier attempt may have posted before its process died),
+`send` first reads the channel's messages since the local midnight (`conversations.history`,
+`include_all_metadata`, newest first, following `next_cursor` for up to HISTORY_PAGES pages of
+HISTORY_LIMIT) and, if one carries the nonce, reports that message as sent instead of posting
+again. (AdvicePost carries no claim time, so the search starts at midnight.) What remains is
+at-least-once in a narrower window: a crash after Slack accepted the post but before Slack
+shows it in history, a channel with more messages since midnight than those pages hold, and
+channels where history cannot be read (a public channel the bot posts to through
+`chat:write.public` without being a member, or an install without
+`channels:history`/`groups:history`): there the sender logs that it cannot check and posts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime
 from datetime import time as clock_time
 from typing import Any
@@ -33,13 +34,25 @@ from bot import AdvicePost, Delivery, Subscription
 
 from . import blocks
 from .app import create_client, with_rate_limit_retries
+from .delivery import (
+    CONNECTION_FAILED,
+    DeliveryFailed,
+    error_code,
+    header,
+    is_transient,
+    post_message,
+    refused,
+    unreachable,
+)
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 ADVICE_EVENT = "quotebot_advice"
-# Messages read back when looking for an earlier attempt: the newest since local midnight.
-HISTORY_LIMIT = 100
+# Messages read back when looking for an earlier attempt: pages of the newest since local
+# midnight (200 is the page size Slack recommends), at most this many pages.
+HISTORY_LIMIT = 200
+HISTORY_PAGES = 10
 INVITE = "invite me with `/invite @quotebot`"
 
 # Web API errors that mean the channel will not take our posts until someone changes something.
@@ -65,16 +78,6 @@ BROKEN_REASONS = {
     "token_expired": "the bot token expired",
     "ekm_access_denied": "the workspace's key management revoked access",
 }
-# Errors that pass: try again later the same day (the scheduler's retry delay).
-TRANSIENT = {
-    "ratelimited",
-    "rate_limited",
-    "internal_error",
-    "fatal_error",
-    "service_unavailable",
-    "request_timeout",
-    "team_added_to_org",
-}
 
 
 def create_sender(settings: Any) -> SlackAdviceSender | None:
@@ -84,34 +87,23 @@ def create_sender(settings: Any) -> SlackAdviceSender | None:
     return SlackAdviceSender(create_client(settings))
 
 
-def error_code(exc: SlackApiError) -> str:
-    """Slack's error code for a failed call, or `http_<status>` when the body has none."""
-    response = exc.response
-    return str(response.get("error") or f"http_{response.status_code}")
-
-
-def is_transient(exc: SlackApiError) -> bool:
-    """A rate limit, a 5xx or an error Slack documents as temporary."""
-    status = exc.response.status_code or 0
-    return status == 429 or status >= 500 or error_code(exc) in TRANSIENT
-
-
-def failure(exc: SlackApiError) -> Delivery:
-    """A Web API error as a Delivery: retry when it passes, broken otherwise.
+def failure(failed: DeliveryFailed) -> Delivery:
+    """A failed Web API call as a Delivery: retry when it passes, broken otherwise.
 
     An error we do not know is treated as broken too: Slack's `ok: false` answers are
     deterministic apart from the transient ones, so retrying every few minutes all day would
     change nothing, while counting it pauses the channel after a few tries and shows the code
     in `/quote-daily status`.
     """
-    code = error_code(exc)
-    if is_transient(exc):
-        retry_after = _header(exc.response.headers, "retry-after")
-        after = f", retry after {retry_after} s" if retry_after else ""
+    code = failed.error
+    if code == CONNECTION_FAILED:
+        return Delivery.retry(f"could not reach Slack ({failed.detail})")
+    if failed.transient:
+        after = f", retry after {failed.retry_after} s" if failed.retry_after is not None else ""
         return Delivery.retry(f"Slack is busy ({code}{after})")
     reason = BROKEN_REASONS.get(code, "Slack refused the post")
-    if code == "missing_scope" and exc.response.get("needed"):
-        reason += f" (needs {exc.response.get('needed')})"
+    if code == "missing_scope" and failed.needed:
+        reason += f" (needs {failed.needed})"
     return Delivery.broken(f"{reason} ({code})")
 
 
@@ -120,9 +112,16 @@ class SlackAdviceSender:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, *, history_limit: int = HISTORY_LIMIT) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        history_limit: int = HISTORY_LIMIT,
+        history_pages: int = HISTORY_PAGES,
+    ) -> None:
         self.client = with_rate_limit_retries(client)
         self.history_limit = history_limit
+        self.history_pages = history_pages
 
     async def send(self, post: AdvicePost) -> Delivery:
         """Post the advice (unless an earlier attempt is already in the channel)."""
@@ -131,55 +130,59 @@ class SlackAdviceSender:
             earlier = await self._earlier_post(post)
             if earlier is not None:
                 return earlier
-        message = blocks.advice_message(post.hit)
-        try:
-            response = await self.client.chat_postMessage(
-                channel=channel,
-                text=message.text,
-                blocks=message.blocks,
-                metadata={"event_type": ADVICE_EVENT, "event_payload": {"nonce": post.nonce}},
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as exc:
-            log.warning("advice chat.postMessage to %s failed: %s", channel, error_code(exc))
-            return failure(exc)
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
-        return Delivery.sent(str(response.get("ts")))
+        outcome = await post_message(
+            self.client,
+            channel,
+            blocks.advice_message(post.hit),
+            metadata={"event_type": ADVICE_EVENT, "event_payload": {"nonce": post.nonce}},
+            purpose="advice",
+        )
+        if isinstance(outcome, DeliveryFailed):
+            return failure(outcome)
+        return Delivery.sent(outcome.ts)
 
     async def _earlier_post(self, post: AdvicePost) -> Delivery | None:
         """`sent` for a message of an earlier attempt, `retry` if history is briefly
         unavailable, None when there is none (or history cannot be read: then we post)."""
         channel = post.subscription.channel
         midnight = datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone)
-        try:
-            response = await self.client.conversations_history(
-                channel=channel,
-                oldest=f"{midnight.timestamp():.6f}",
-                limit=self.history_limit,
-                include_all_metadata=True,
-            )
-        except SlackApiError as exc:
-            if is_transient(exc):
-                return failure(exc)
-            log.warning(
-                "cannot read %s to check for an earlier advice post (%s); posting, so this "
-                "channel may get it twice",
-                channel,
-                error_code(exc),
-            )
-            return None
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            return Delivery.retry(f"could not reach Slack ({type(exc).__name__})")
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == ADVICE_EVENT and payload.get("nonce") == post.nonce:
+        cursor: str | None = None
+        for _ in range(self.history_pages):
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{midnight.timestamp():.6f}",
+                    limit=self.history_limit,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except SlackApiError as exc:
+                if is_transient(exc):
+                    return failure(refused(channel, exc))
+                log.warning(
+                    "cannot read %s to check for an earlier advice post (%s); posting, so this "
+                    "channel may get it twice",
+                    channel,
+                    error_code(exc),
+                )
+                return None
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                return failure(unreachable(channel, exc))
+            earlier = _with_nonce(response.get("messages") or [], post.nonce)
+            if earlier is not None:
                 log.info(
                     "advice for %s on %s was already posted (%s)", channel, post.day, post.nonce
                 )
-                return Delivery.sent(str(message.get("ts")))
+                return Delivery.sent(str(earlier.get("ts")))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        log.warning(
+            "no earlier advice post among the newest %d messages of %s since midnight; posting, "
+            "so this channel may get it twice",
+            self.history_pages * self.history_limit,
+            channel,
+        )
         return None
 
     async def check_can_post(self, subscription: Subscription) -> str | None:
@@ -208,10 +211,20 @@ class SlackAdviceSender:
             return None
         if info.get("is_private"):
             return f"this is a private channel, so {INVITE}, then try again."
-        scopes = _header(response.headers, "x-oauth-scopes")
+        scopes = header(response.headers, "x-oauth-scopes")
         if scopes is None or "chat:write.public" in [s.strip() for s in scopes.split(",")]:
             return None
         return f"I'm not a member of this channel: {INVITE}, then try again."
+
+
+def _with_nonce(messages: list[dict[str, Any]], nonce: str) -> dict[str, Any] | None:
+    """The message whose metadata marks it as the advice post with `nonce`, if any."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == ADVICE_EVENT and payload.get("nonce") == nonce:
+            return message
+    return None
 
 
 def _info_problem(exc: SlackApiError) -> str:
@@ -229,10 +242,3 @@ def _info_problem(exc: SlackApiError) -> str:
     if is_transient(exc):
         return f"Slack didn't answer just now (`{code}`). Please try again in a moment."
     return f"Slack wouldn't tell me about this channel (`{code}`)."
-
-
-def _header(headers: Mapping[str, Any] | None, name: str) -> str | None:
-    for key, value in (headers or {}).items():
-        if key.lower() == name:
-            return str(value[0] if isinstance(value, list) and value else value)
-    return None

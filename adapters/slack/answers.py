@@ -22,6 +22,10 @@ COMMAND = "/quote"
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
 SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 60
+# The `source` of searches in the core's metrics: what people type counts as "slack"; a button
+# press (Next, Previous, More context, Send) looks the same query up again and counts apart.
+SOURCE = "slack"
+BUTTON_SOURCE = "slack-button"
 
 
 def for_command(
@@ -50,18 +54,21 @@ def random_quote(library: Library, rng: random.Random | None = None) -> Message:
     return blocks.preview(hit, View(key=hit.key))
 
 
-def search(library: Library, view: View, command: str = COMMAND) -> Message:
-    """The preview for a query at a position (and widening), or why there is none."""
+def search(library: Library, view: View, command: str = COMMAND, source: str = SOURCE) -> Message:
+    """The preview for a query at a position (and widening), or why there is none.
+    `source`: BUTTON_SOURCE when a button asks again for a query already searched."""
     try:
-        found = resolve(library, view)
+        hit, result = _lookup(library, view, source)
     except QueryError as exc:
         return error_notice(exc)
-    if found is None:
-        result = library.search(view.query or "", limit=1, source="slack")
-        if view.offset and result.total:
-            return search(library, view.at(result.total - 1), command)
+    if hit is None:
+        # The search that found nothing also says how many there are, and which words
+        # matched nothing: no second search for the no-match answer.
+        assert result is not None
+        if view.offset and result.total and view.offset >= result.total:
+            # Past the end (the library changed since the preview): show the last one.
+            return search(library, view.at(result.total - 1), command, BUTTON_SOURCE)
         return no_match(library, view.query or "", result, command)
-    hit, result = found
     return blocks.preview(
         hit,
         view,
@@ -81,14 +88,23 @@ def share(library: Library, view: View, user_id: str) -> Message:
     return blocks.hit_message(hit, context=_widen(library, hit, view), shared_by=user_id)
 
 
-def resolve(library: Library, view: View) -> tuple[Hit, SearchResult | None] | None:
+def resolve(
+    library: Library, view: View, source: str = BUTTON_SOURCE
+) -> tuple[Hit, SearchResult | None] | None:
     """The hit a view points at: searched again (for its highlights), else looked up by key."""
+    hit, result = _lookup(library, view, source)
+    return None if hit is None else (hit, result)
+
+
+def _lookup(library: Library, view: View, source: str) -> tuple[Hit | None, SearchResult | None]:
+    """The hit a view points at and the search that found it (None for a passage by key);
+    no hit but the search, when the query has nothing at that position."""
     if view.query is not None:
-        result = library.search(view.query, limit=1, offset=view.offset, source="slack")
+        result = library.search(view.query, limit=1, offset=view.offset, source=source)
         if result.hits and (view.key is None or result.hits[0].key == view.key):
             return result.hits[0], result
         if view.key is None:
-            return None
+            return None, result
     # A random quote, or the library changed since the preview was made: the passage itself.
     return Hit(library.passage(view.key or ""), 0.0), None
 
@@ -130,6 +146,9 @@ def _widen(library: Library, hit: Hit, view: View) -> Context | None:
 
 
 def _cap(text: str) -> str:
+    """The query without non-printable characters (control, format, lone surrogates: JSON
+    would write some as six characters in a button value), at most MAX_QUERY_CHARS long."""
+    text = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
     if len(text) <= MAX_QUERY_CHARS:
         return text
     cut = text.rfind(" ", 0, MAX_QUERY_CHARS + 1)

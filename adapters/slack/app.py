@@ -163,7 +163,13 @@ class QuoteListeners:
         if view.is_random:
             message = await asyncio.to_thread(self._random_view, view)
         else:
-            message = await asyncio.to_thread(answers.search, self.library, view)
+            message = await asyncio.to_thread(
+                answers.search,
+                self.library,
+                view,
+                answers.COMMAND,
+                answers.BUTTON_SOURCE,
+            )
         await respond(replace_original=True, **message.as_kwargs())
 
     def _random_view(self, view: View) -> blocks.Message:
@@ -198,7 +204,8 @@ class QuoteListeners:
         respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
-        """Send: post the quote to the channel as the user's share, then delete the preview."""
+        """Send: post the quote to the channel as the user's share, then delete the preview.
+        Once the post succeeded the share counts as done, whatever the delete does."""
         await ack()
         view = _view(action)
         channel = _channel_id(body)
@@ -218,6 +225,9 @@ class QuoteListeners:
             if not delivered:
                 # The preview stays, so the user can fix the cause and press Send again.
                 self.shares.release(share_key)
+        if delivered:
+            # Only now, so that nothing going wrong here can release the key and repost.
+            await _delete_preview(respond, channel)
 
     async def _share(
         self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
@@ -229,7 +239,6 @@ class QuoteListeners:
             return False
         outcome = await post_message(client, channel, message)
         if isinstance(outcome, Delivered):
-            await respond(delete_original=True)
             return True
         await respond(
             response_type="ephemeral",
@@ -237,6 +246,25 @@ class QuoteListeners:
             **blocks.notice(outcome.message).as_kwargs(),
         )
         return False
+
+
+async def _delete_preview(respond: AsyncRespond, channel: str) -> None:
+    """Delete the preview after its quote was posted. Failing is harmless (the post stands; a
+    second Send of the preview is still ignored), so it is logged, never raised."""
+    try:
+        response = await respond(delete_original=True)
+    except Exception as exc:
+        log.warning(
+            "shared a quote in %s but could not delete the preview (%s)",
+            channel,
+            type(exc).__name__,
+        )
+        return
+    status = getattr(response, "status_code", 200)
+    if status >= 400:
+        log.warning(
+            "shared a quote in %s but could not delete the preview (HTTP %s)", channel, status
+        )
 
 
 def _view(action: Mapping[str, Any]) -> View | None:

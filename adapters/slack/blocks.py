@@ -1,9 +1,10 @@
 """Block Kit messages for quotes: previews with buttons, channel posts, help and notices.
 
 Every text that came from a user or a transcript goes through `escaping.mrkdwn` here and
-nowhere else. Blocks are built with slack_sdk's models, whose `to_dict()` refuses anything
-over Block Kit's limits, and texts are fitted below those limits first (section text 3,000;
-a long excerpt is cut at a sentence and ends in an ellipsis).
+nowhere else, and every mrkdwn text object is sent with `verbatim: true` (no auto-linking).
+Blocks are built with slack_sdk's models, whose `to_dict()` refuses anything over Block Kit's
+limits, and texts are fitted below those limits first (section text 3,000; a long excerpt is
+cut at a sentence and ends in an ellipsis).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
 ADVICE_HEADER = "Advice of the day"
 HEADER_LIMIT = 150
+# Budgets (after escaping) of the parts of a no-match answer: together well under a section.
+NO_MATCH_QUERY_LIMIT = 600
+NO_MATCH_WORDS_LIMIT = 300
+SUGGESTION_TITLE_LIMIT = 100
 
 SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_send",
@@ -174,12 +179,19 @@ def fallback_text(hit: Hit | Passage) -> str:
 # -- messages -----------------------------------------------------------------------------------
 
 
+def _markdown(text: str) -> MarkdownTextObject:
+    """A mrkdwn text object with `verbatim` on. Slack's default (off) auto-links bare URLs
+    and #channel names and parses some mentions, even in text escaped by `mrkdwn`; verbatim
+    keeps only the links and mentions written out in `<…>` syntax, which only we can write."""
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
 def _blocks(*blocks: Block | None) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks if block is not None]
 
 
 def _context(*texts: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text) for text in texts if text])
+    return ContextBlock(elements=[_markdown(text) for text in texts if text])
 
 
 def hit_message(
@@ -195,7 +207,7 @@ def hit_message(
         footer.append(f"shared by {mention(shared_by)}")
     return Message(
         fallback_text(hit),
-        _blocks(SectionBlock(text=MarkdownTextObject(text=body)), _context(*footer)),
+        _blocks(SectionBlock(text=_markdown(body)), _context(*footer)),
     )
 
 
@@ -265,7 +277,7 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
             "You see a private preview first; *Send* shares it with the channel.",
         )
     )
-    blocks: list[Block | None] = [SectionBlock(text=MarkdownTextObject(text=usage))]
+    blocks: list[Block | None] = [SectionBlock(text=_markdown(usage))]
     titles = list(dict.fromkeys(sections))
     if titles:
         shown: list[str] = []
@@ -275,29 +287,62 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
             shown.append(mrkdwn(_short(title, 100)))
         more = len(titles) - len(shown)
         listing = " · ".join(shown) + (f" … and {more} more" if more else "")
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"*Sections ({len(titles)}):* {listing}"))
-        )
+        blocks.append(SectionBlock(text=_markdown(f"*Sections ({len(titles)}):* {listing}")))
     return Message(f"How to use {command}", _blocks(*blocks))
+
+
+def _inert(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` made inert (`mrkdwn`), cut (ending in `ellipsis`) to fit in `limit` characters
+    after escaping, which can make a character five."""
+    rendered = mrkdwn(text)
+    if len(rendered) <= limit:
+        return rendered
+    room = limit - len(ellipsis)
+    pieces: list[str] = []
+    for character in text:
+        piece = mrkdwn(character)
+        if len(piece) > room:
+            break
+        pieces.append(piece)
+        room -= len(piece)
+    return "".join(pieces).rstrip() + ellipsis
+
+
+def _suggestion(command: str, title: str) -> str:
+    """`*Title*` (`/quote in:"Title"`), each within SUGGESTION_TITLE_LIMIT. A long title is cut
+    in the command without an ellipsis: `in:` also finds a section by its first words."""
+    shown = _inert(title, SUGGESTION_TITLE_LIMIT)
+    typed = _inert(title, SUGGESTION_TITLE_LIMIT, ellipsis="")
+    return f'*{shown}* (`{command} in:"{typed}"`)'
 
 
 def no_match_message(
     command: str, query: str, suggestions: Sequence[str], ignored_words: Sequence[str] = ()
 ) -> Message:
-    """A friendly "nothing found", with the nearest section titles to try instead."""
-    lines = [f"No quotes match “{mrkdwn(_short(query, 300))}”."]
+    """A friendly "nothing found", with the nearest section titles to try instead.
+
+    Every part has its own budget after escaping (query, ignored words, each suggested
+    title), so any input fits one section; suggestions that would not fit are left out.
+    """
+    lines = [f"No quotes match “{_inert(query, NO_MATCH_QUERY_LIMIT)}”."]
     if ignored_words:
-        lines.append(f"These words appear nowhere: {mrkdwn(', '.join(ignored_words))}.")
-    if suggestions:
-        tries = ", ".join(
-            f'*{mrkdwn(title)}* (`{command} in:"{mrkdwn(title)}"`)' for title in suggestions
-        )
-        lines.append(f"Nearest sections: {tries}")
-    lines.append(f"Try fewer or other words, or `{command} help` for examples.")
-    return Message(lines[0], _blocks(SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))))
+        words = _inert(", ".join(ignored_words), NO_MATCH_WORDS_LIMIT)
+        lines.append(f"These words appear nowhere: {words}.")
+    last = f"Try fewer or other words, or `{command} help` for examples."
+    tries: list[str] = []
+    for title in suggestions:
+        candidate = [*tries, _suggestion(command, title)]
+        text = "\n".join([*lines, f"Nearest sections: {', '.join(candidate)}", last])
+        if len(text) > SECTION_LIMIT:
+            break
+        tries = candidate
+    if tries:
+        lines.append(f"Nearest sections: {', '.join(tries)}")
+    lines.append(last)
+    return Message(lines[0], _blocks(SectionBlock(text=_markdown("\n".join(lines)))))
 
 
 def notice(text: str) -> Message:
     """A short message to the user; `text` must already be safe mrkdwn."""
     text = _short(text, SECTION_LIMIT)
-    return Message(text, _blocks(SectionBlock(text=MarkdownTextObject(text=text))))
+    return Message(text, _blocks(SectionBlock(text=_markdown(text))))

@@ -33,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import AdviceService
 
 from . import blocks
+from .delivery import CONNECTION_FAILED, error_code
 from .escaping import escape
 from .guard import apologising
 
@@ -228,12 +229,12 @@ class DailyListeners:
         try:
             response = await asyncio.wait_for(client.users_info(user=user), _LOOKUP_TIMEOUT)
         except SlackApiError as exc:
-            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            error = error_code(exc)
             log.warning("users.info for %s failed: %s", user, error)
             return Member(error=error)
         except (TimeoutError, aiohttp.ClientError) as exc:
             log.warning("users.info for %s failed: %s", user, type(exc).__name__)
-            return Member(error="connection_failed")
+            return Member(error=CONNECTION_FAILED)
         info = response.get("user") or {}
         return Member(
             is_admin=bool(

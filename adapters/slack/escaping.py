@@ -13,7 +13,8 @@ Two steps, always both, for every text that came from a user or a transcript:
    where these characters are rare.
 
 Text in `plain_text` objects is never parsed by Slack, so it needs neither step; this adapter
-puts no user text there anyway.
+puts no user text there anyway. Escaping does not stop Slack auto-linking a bare URL or a
+#channel name in mrkdwn: `blocks` sends every mrkdwn text object with `verbatim: true` for that.
 """
 
 from __future__ import annotations

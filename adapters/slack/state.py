@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-# Slack allows 2,000 characters in a button value; JSON may double a query's quotes.
+# Queries are capped at this many characters (before JSON escaping).
 MAX_QUERY_CHARS = 500
+# Slack allows 2,000 characters in a button value. JSON doubles `"` and `\\` and writes a
+# control character as six, so `encode` also shortens the query until the value fits.
+MAX_VALUE_CHARS = 2000
 MAX_CONTEXT = 3
 
 
@@ -37,10 +40,27 @@ class View:
         return replace(self, context=min(MAX_CONTEXT, self.context + 1))
 
     def encode(self) -> str:
-        """Compact JSON for a button value (always within Slack's 2,000 characters)."""
+        """Compact JSON for a button value, always within Slack's 2,000 characters (counted
+        in UTF-16 code units, the stricter count: an emoji counts two)."""
+        query = None if self.query is None else self.query[:MAX_QUERY_CHARS]
+        value = self._json(query)
+        excess = _length(value) - MAX_VALUE_CHARS
+        if excess <= 0 or not query:
+            return value
+        # The longest start of the query whose JSON fits in the room left.
+        room = _json_length(query) - excess
+        kept = 0
+        for character in query:
+            room -= _json_length(character)
+            if room < 0:
+                break
+            kept += 1
+        return self._json(query[:kept])
+
+    def _json(self, query: str | None) -> str:
         data: dict[str, object] = {}
-        if self.query is not None:
-            data["q"] = self.query[:MAX_QUERY_CHARS]
+        if query is not None:
+            data["q"] = query
             data["o"] = self.offset
         if self.key:
             data["k"] = self.key
@@ -68,3 +88,13 @@ class View:
         if query is None and not key:
             raise ValueError("neither a query nor a passage key")
         return cls(query, max(0, offset), key, max(0, min(MAX_CONTEXT, context)))
+
+
+def _json_length(text: str) -> int:
+    """The length of `text` inside a JSON string (escapes included), as `_length` counts."""
+    return _length(json.dumps(text, ensure_ascii=False)) - 2
+
+
+def _length(text: str) -> int:
+    """Length in UTF-16 code units; a lone surrogate counts one."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

@@ -79,6 +79,8 @@ class FakeSlack:
         self.clock: Callable[[], float] | None = None
         # A slow Slack: a method with a gate answers only once the test sets the gate.
         self.gates: dict[str, asyncio.Event] = {}
+        # response_url posts with delete_original still to drop (see `drop_deletes`).
+        self.dropped_deletes = 0
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
@@ -111,6 +113,11 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with 429 and Retry-After."""
         answer = (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
         self._queued.setdefault(method, []).extend([answer] * times)
+
+    def drop_deletes(self, times: int = 2) -> None:
+        """Drop the connection on the next `times` response_url deletes, unanswered (what a
+        network failure looks like; slack_sdk tries a dropped connection twice)."""
+        self.dropped_deletes += times
 
     def method_calls(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -193,8 +200,9 @@ class FakeSlack:
         return {"ok": True}
 
     def _history(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, after `oldest`, up to `limit`; metadata only with include_all_metadata
-        (and, as in Slack, only where the bot is a member)."""
+        """Newest first, after `oldest`, pages of `limit` (default 100) from `cursor`, with
+        `has_more` and `response_metadata.next_cursor`; metadata only with
+        include_all_metadata (and, as in Slack, only where the bot is a member)."""
         channel = str(body.get("channel"))
         info = self.channels.get(channel)
         if info is None:
@@ -209,7 +217,17 @@ class FakeSlack:
                 continue
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             messages.append(shown)
-        return {"ok": True, "messages": messages[: int(body.get("limit") or 100)]}
+        limit = int(body.get("limit") or 100)
+        start = int(str(body.get("cursor") or "page:0").removeprefix("page:"))
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        next_cursor = f"page:{start + limit}" if more else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -225,6 +243,10 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
         await self._record(self.responses, Call(request.match_info["name"], body))
+        if body.get("delete_original") and self.dropped_deletes > 0:
+            self.dropped_deletes -= 1
+            if request.transport is not None:
+                request.transport.close()
         return web.Response(text="ok")
 
 
@@ -366,6 +388,22 @@ def texts(message: dict[str, Any]) -> Iterator[str]:
                 yield from walk(item)
 
     yield from walk({k: v for k, v in message.items() if k in ("text", "blocks")})
+
+
+def mrkdwn_objects(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every mrkdwn text object in a message's blocks."""
+
+    def walk(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    return list(walk(message.get("blocks", [])))
 
 
 def section_texts(message: dict[str, Any]) -> list[str]:

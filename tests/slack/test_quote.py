@@ -231,3 +231,49 @@ async def test_an_unreadable_button_value_is_answered_not_crashed_on(slack) -> N
     await slack.press(fake_button)
     [response] = await slack.fake.wait_for_responses(1)
     assert section_texts(response.body) == ["This preview has expired. Run `/quote` again."]
+
+
+class CountingLibrary:
+    """The real library, recording the `source` of every search (what the metrics count)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.sources: list[str] = []
+
+    def search(self, *args, **kwargs):
+        self.sources.append(kwargs.get("source", "cli"))
+        return self.library.search(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.library, name)
+
+
+async def test_only_typed_queries_count_as_slack_searches(make_slack, seed_library) -> None:
+    """A typed query is one "slack" search, a no-match included (its suggestions need no second
+    search); Next, More context and Send look it up again as "slack-button"."""
+    counting = CountingLibrary(seed_library)
+    slack = await make_slack(counting)
+    first = await slack.ask("layoffs")
+    assert counting.sources == ["slack"]
+    second = await slack.click(first, "quote_next")
+    wider = await slack.click(second, "quote_context")
+    await slack.click(wider, "quote_send")
+    assert counting.sources == ["slack"] + ["slack-button"] * 3
+    counting.sources.clear()
+    nothing = await slack.ask('"meta culture amazon"')
+    assert section_texts(nothing)[0].startswith('No quotes match “"meta culture amazon"”.')
+    assert "Nearest sections: *Amazon vs Meta culture*" in section_texts(nothing)[0]
+    assert counting.sources == ["slack"]
+
+
+async def test_a_page_past_the_end_shows_the_last_hit(slack, seed_library: Library) -> None:
+    """A Next button from before the library shrank: the last hit, not a no-match."""
+    hits = seed_library.search("layoffs", limit=3).hits
+    stale = {
+        "action_id": "quote_next",
+        "value": View("layoffs", 7).encode(),
+        "text": {"type": "plain_text", "text": "Next"},
+    }
+    await slack.press(stale)
+    [response] = await slack.fake.wait_for_responses(1)
+    assert context_texts(response.body) == [attribution_of(hits[2]), "3 of 3 for “layoffs”"]

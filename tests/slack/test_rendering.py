@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from slack_bench import CHANNEL, context_texts, section_texts, slack_settings
+from slack_bench import CHANNEL, context_texts, mrkdwn_objects, section_texts, slack_settings
 
 from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
-from adapters.slack.blocks import context_excerpt, emphasised, excerpt, trim_at_sentence
+from adapters.slack.answers import _cap
+from adapters.slack.blocks import (
+    advice_message,
+    context_excerpt,
+    emphasised,
+    excerpt,
+    help_message,
+    no_match_message,
+    notice,
+    preview,
+    trim_at_sentence,
+)
 from adapters.slack.dedupe import Deduper, delivery_key
 from adapters.slack.escaping import escape, link, mention, mrkdwn, neutralise
 from adapters.slack.state import MAX_QUERY_CHARS, View
@@ -137,3 +149,94 @@ async def test_post_message_returns_the_message_id_or_a_typed_failure(
     assert isinstance(failed, DeliveryFailed)
     assert (failed.channel, failed.error) == (CHANNEL, "is_archived")
     assert failed.message == "This channel is archived, so nothing can be posted to it."
+
+
+@pytest.mark.parametrize("count", [1, 3, 40])
+def test_no_match_message_fits_a_section_for_any_input(count: int) -> None:
+    """Absurd queries, ignored words and section titles (all `&<>`, escaped to 4-5 characters
+    each) are shortened; suggestions that would not fit are left out; it always renders."""
+    titles = [f"{n} " + "&<>" * 5000 for n in range(count)]
+    message = no_match_message("/quote", "&<>" * 5000, titles, ["&" * 600] * 9)
+    [text] = section_texts(message.as_kwargs())
+    assert len(text) <= 3000
+    lines = text.split("\n")
+    assert lines[0].startswith("No quotes match “&amp;&lt;&gt;") and lines[0].endswith("…”.")
+    assert lines[1].startswith("These words appear nowhere: &amp;&amp;")
+    assert lines[2].startswith("Nearest sections: *0 &amp;&lt;&gt;")
+    shown = lines[2].count("…* (`/quote in:")
+    assert shown == count if count <= 3 else 3 < shown < count
+    assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text)
+    assert len(message.text) <= 3000
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\x00", "\x1f", "\u2028", '"', "\\", "é", "😀", "\ud800"],
+    ids=[
+        "nul",
+        "unit-separator",
+        "line-separator",
+        "quote",
+        "backslash",
+        "e-acute",
+        "emoji",
+        "surrogate",
+    ],
+)
+def test_a_button_value_never_exceeds_2000_characters(character: str) -> None:
+    """500 characters that JSON escapes (a control character becomes six) or that count two in
+    UTF-16: the query is shortened until the value fits; what fits decodes to its prefix."""
+    view = View(character * MAX_QUERY_CHARS, 10**6, "e" * 200, 3)
+    value = view.encode()
+    assert len(value.encode("utf-16-le", "surrogatepass")) // 2 <= 2000
+    decoded = View.decode(value)
+    assert view.query.startswith(decoded.query) and len(decoded.query) > 200
+    assert (decoded.offset, decoded.key, decoded.context) == (10**6, "e" * 200, 3)
+
+
+def test_queries_lose_non_printable_characters() -> None:
+    """Control and format characters are dropped from what was typed; spaces are kept single."""
+    assert _cap("lay\x00offs \x01\x7f\u200b in\tthe\x85 end") == "layoffs in the end"
+    assert _cap("\x01" * 900 + " layoffs") == "layoffs"
+
+
+def test_every_mrkdwn_text_is_verbatim(seed_library: Library) -> None:
+    """Every message's mrkdwn objects carry verbatim: true, so Slack does not auto-link a bare
+    URL or #channel from a transcript or a query (escaping alone does not stop that)."""
+    hit = seed_library.search("layoffs", limit=1).hits[0]
+    context = seed_library.context(hit, before=1, after=1)
+    messages = [
+        hit_message(hit, context=context, shared_by="U2147483697"),
+        advice_message(hit),
+        preview(hit, View("see https://evil.example #general", 0), total=3, ignored_words=["x"]),
+        preview(hit, View(key=hit.key), corrected_query="layoffs"),
+        help_message("/quote", ["#general https://evil.example"]),
+        no_match_message("/quote", "https://evil.example", ["#general"], ["x"]),
+        notice("No speaker matches “#general”."),
+    ]
+    for message in messages:
+        objects = mrkdwn_objects(message.as_kwargs())
+        assert objects
+        assert all(o["verbatim"] is True for o in objects), objects
+
+
+async def test_post_message_classifies_failures_for_every_caller(
+    fake_slack, seed_library: Library
+) -> None:
+    """One classification of chat.postMessage errors, for Send and the advice sender alike:
+    passing or not, Retry-After, the missing scope, metadata passed through."""
+    client = create_client(slack_settings(fake_slack))
+    client.retry_handlers.clear()  # see the 429 itself
+    message = hit_message(seed_library.search("layoffs", limit=1).hits[0])
+    fake_slack.rate_limit("chat.postMessage", retry_after=7)
+    limited = await post_message(client, CHANNEL, message)
+    assert (limited.error, limited.transient, limited.retry_after) == ("ratelimited", True, 7)
+    fake_slack.fail("chat.postMessage", "service_unavailable", status=503)
+    assert (await post_message(client, CHANNEL, message)).transient is True
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    assert (await post_message(client, CHANNEL, message)).transient is False
+    metadata = {"event_type": "quotebot_advice", "event_payload": {"nonce": "n"}}
+    assert isinstance(await post_message(client, CHANNEL, message, metadata=metadata), Delivered)
+    assert fake_slack.method_calls("chat.postMessage")[-1].body["metadata"] == metadata
+    assert "metadata" not in fake_slack.method_calls("chat.postMessage")[0].body

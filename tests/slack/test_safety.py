@@ -3,6 +3,7 @@ replayed requests acted on, Web API errors crashing, or a slow search missing th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -10,7 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from slack_bench import button, buttons, context_texts, section_texts, texts, write_transcript
+from slack_bench import (
+    button,
+    buttons,
+    context_texts,
+    mrkdwn_objects,
+    section_texts,
+    texts,
+    write_transcript,
+)
 from slack_sdk.http_retry import builtin_async_handlers
 
 from bot import Library
@@ -65,6 +74,9 @@ def assert_inert(message: dict) -> None:
     for text in texts(message):
         assert not MENTION.search(text.replace("<@U2147483697>", "")), text
         assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
+    # Without verbatim Slack would still link bare URLs and #channel names.
+    for text_object in mrkdwn_objects(message):
+        assert text_object.get("verbatim") is True, text_object
 
 
 async def test_transcript_text_cannot_mention_or_format(make_slack, hostile_library) -> None:
@@ -311,3 +323,76 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(
     [record] = [r for r in caplog.records if r.name == "adapters.slack.app"]
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None and "disk on fire" in str(record.exc_info[1])
+
+
+ABSURD_TITLE = "Amazon & <Meta> culture <!channel> " * 150
+
+
+@pytest.fixture
+def long_titles_library(tmp_path: Path) -> Library:
+    """Sections whose titles are thousands of characters of `&`, `<` and `>`."""
+    sections = "".join(
+        f"### {ABSURD_TITLE}{n}\nWalt 00:00:0{n}:\n\nThe weather was fine on day {n}.\n\n"
+        for n in range(1, 5)
+    )
+    text = f"---\npodcast_name: Pod\nepisode_title: Titles\n---\n{sections}"
+    write_transcript(tmp_path / "titles", "titles.txt", text)
+    library = Library.load(tmp_path / "titles", tmp_path / "titles-index.sqlite3")
+    yield library
+    library.close()
+
+
+async def test_no_match_with_absurd_section_titles_still_answers(
+    make_slack, long_titles_library
+) -> None:
+    """Nearest sections with 5,000-character titles full of `&<>`: still the friendly no-match
+    answer (each title shortened, the whole within a section), never the apology."""
+    slack = await make_slack(long_titles_library)
+    message = await slack.ask('"culture meta amazon"')
+    assert_inert(message)
+    [text] = section_texts(message)
+    assert len(text) <= 3000
+    lines = text.split("\n")
+    assert lines[0] == 'No quotes match “"culture meta amazon"”.'
+    assert lines[1].startswith("Nearest sections: *Amazon &amp; &lt;Meta&gt; culture")
+    assert lines[1].count('…* (`/quote in:"Amazon &amp; &lt;Meta&gt; culture') == 3
+    assert lines[-1] == "Try fewer or other words, or `/quote help` for examples."
+
+
+async def test_control_characters_in_a_query_cannot_break_the_buttons(slack) -> None:
+    """400 control characters around a word: dropped from the query, so the preview renders
+    (each would be six characters of JSON in every button value)."""
+    message = await slack.ask("\x01" * 400 + " layoffs \x7f")
+    assert context_texts(message)[-1] == "1 of 3 for “layoffs”"
+    assert all(len(b["value"]) <= 2000 for b in buttons(message))
+
+
+async def wait_for_log(caplog: pytest.LogCaptureFixture, *words: str, timeout: float = 5.0) -> None:
+    """Wait until a log message containing one of `words` was recorded."""
+    deadline = time.monotonic() + timeout
+    while not any(w in message for message in caplog.messages for w in words):
+        assert time.monotonic() < deadline, f"no log line with any of {words!r}"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_failed_preview_delete_after_send_is_harmless(
+    slack, no_jitter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The post succeeds but deleting the preview through response_url fails: logged, no
+    apology, and pressing Send again on the preview that stayed does not post twice."""
+    caplog.set_level(logging.INFO, logger="adapters.slack")
+    slack.fake.drop_deletes()
+    first = await slack.ask("layoffs")
+    send = button(first, "quote_send")
+    assert (await slack.press(send)).status == 200
+    await wait_for_log(caplog, "could not delete the preview", "unhandled error in on_send")
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records), caplog.messages
+    assert (
+        "shared a quote in C2147483705 but could not delete the preview (ServerDisconnectedError)"
+        in caplog.messages
+    )
+    assert (await slack.press(send)).status == 200
+    await wait_for_log(caplog, "ignored a second Send of the same preview in C2147483705")
+    assert len(slack.fake.method_calls("chat.postMessage")) == 1
+    # The delete, tried twice by slack_sdk; no apology or other answer.
+    assert [r.body for r in slack.fake.responses[1:]] == [{"text": "", "delete_original": True}] * 2

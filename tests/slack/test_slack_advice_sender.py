@@ -191,6 +191,57 @@ async def test_a_retry_after_a_crash_finds_the_first_post_instead_of_posting(
     assert float(looked.body["oldest"]) == utc(2025, 3, 2, 23, 0).timestamp()  # Berlin midnight
 
 
+def chatter(bench: DailyBench, count: int) -> None:
+    """`count` messages from people, all posted after everything already in the channel."""
+    later = bench.clock.now.timestamp() + 60
+    bench.fake.history[CHANNEL][:0] = [
+        {"type": "message", "ts": f"{later + n:.6f}", "text": f"message {n}"}
+        for n in reversed(range(count))
+    ]
+
+
+async def test_a_retry_pages_through_a_busy_channel_to_find_the_first_post(
+    daily: DailyBench,
+) -> None:
+    """450 messages since the first attempt: the lookup follows next_cursor (pages of 200)
+    until it finds the nonce, and does not post again."""
+    await daily.run("on")
+    daily.clock.now = NINE_IN_BERLIN
+    first_ts = await crashed_attempt(daily)
+    chatter(daily, 450)
+    daily.clock.advance(seconds=daily.advice.scheduler.lease.total_seconds() + 1)
+    [outcome] = (await daily.advice.scheduler.post_due()).outcomes
+    assert outcome.status == "sent" and outcome.delivery.message_id == first_ts
+    assert len(daily.posts()) == 1
+    pages = daily.fake.method_calls("conversations.history")
+    assert [call.body.get("cursor") for call in pages] == [None, "page:200", "page:400"]
+    assert {call.body["limit"] for call in pages} == {"200"}
+    assert len({call.body["oldest"] for call in pages}) == 1
+
+
+async def test_the_lookup_is_bounded_and_then_posts(
+    daily: DailyBench, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Beyond `history_pages` pages the lookup gives up, says so, and posts."""
+    await daily.run("on")
+    daily.clock.now = NINE_IN_BERLIN
+    await crashed_attempt(daily)
+    chatter(daily, 30)
+    sender = daily.advice.scheduler.senders["slack"]
+    daily.advice.scheduler.senders["slack"] = SlackAdviceSender(
+        sender.client, history_limit=10, history_pages=2
+    )
+    daily.clock.advance(seconds=daily.advice.scheduler.lease.total_seconds() + 1)
+    [outcome] = (await daily.advice.scheduler.post_due()).outcomes
+    assert outcome.status == "sent"
+    assert len(daily.posts()) == 2
+    assert len(daily.fake.method_calls("conversations.history")) == 2
+    assert (
+        f"no earlier advice post among the newest 20 messages of {CHANNEL} since midnight; "
+        "posting, so this channel may get it twice"
+    ) in caplog.messages
+
+
 async def test_a_retry_posts_when_the_first_attempt_never_reached_slack(
     daily: DailyBench,
 ) -> None:
