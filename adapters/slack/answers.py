@@ -73,6 +73,7 @@ def search(library: Library, view: View, command: str = COMMAND, source: str = S
         hit,
         view,
         total=result.total if result else None,
+        total_label=result.total_label if result else None,
         context=_widen(library, hit, view),
         corrected_query=result.corrected_query if result else None,
         ignored_words=result.ignored_words if result else (),

@@ -229,11 +229,13 @@ def preview(
     view: View,
     *,
     total: int | None = None,
+    total_label: str | None = None,
     context: Context | None = None,
     corrected_query: str | None = None,
     ignored_words: Sequence[str] = (),
 ) -> Message:
-    """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons."""
+    """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons.
+    `total_label` is how the total reads (`1000+` when the core stopped counting)."""
     notes = []
     if corrected_query:
         notes.append(f"Showing results for *{mrkdwn(corrected_query)}*")
@@ -245,7 +247,7 @@ def preview(
         where = "Random quote"
         buttons.append(_button("Another", SHUFFLE, View()))
     else:
-        where = f"{view.offset + 1} of {total}" if total else ""
+        where = f"{view.offset + 1} of {total_label or total}" if total else ""
         where += f" for “{mrkdwn(view.query or '')}”"
         if view.offset > 0:
             buttons.append(_button("Previous", PREVIOUS, current.at(view.offset - 1)))
