@@ -23,6 +23,7 @@ MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 MAX_CONTEXT = 3
 RANDOM_FOOTER = "/quote-random"
+BUTTON_SOURCE = "discord-button"
 _FOOTER = re.compile(r"^Result (?P<n>\d+) of (?P<total>\d+\+?) · /quote (?P<query>.+)$", re.DOTALL)
 SUGGESTIONS = (
     "fewer or different words (`layoffs`, `promotion`)",
@@ -115,14 +116,18 @@ class Quoter:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def page(self, query: str, index: int) -> Page:
-        """The hit at `index` for `query` (0-based); QueryError for a query the core rejects."""
+    def page(self, query: str, index: int, source: str = "discord") -> Page:
+        """The hit at `index` for `query` (0-based); QueryError for a query the core rejects.
+
+        `source` labels the search metric: typed `/quote` queries are "discord", button
+        presses "discord-button", so that paging does not count as searching again.
+        """
         index = max(0, index)
-        result = self.library.search(query, limit=1, offset=index, source="discord")
-        if not result.hits and index > 0 and result.total:
+        result = self.library.search(query, limit=1, offset=index, source=source)
+        if not result.hits and index > 0 and result.total and index >= result.total:
             # The library changed since the buttons were made: show the last match instead.
             index = result.total - 1
-            result = self.library.search(query, limit=1, offset=index, source="discord")
+            result = self.library.search(query, limit=1, offset=index, source=BUTTON_SOURCE)
         return Page(query, index, result)
 
     def random_hit(self) -> Hit:

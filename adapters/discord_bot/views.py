@@ -24,7 +24,15 @@ from discord import ui
 from bot import Context, Hit
 
 from . import replies
-from .answers import MAX_CONTEXT, RANDOM_FOOTER, Page, Quoter, compact_key, query_from_footer
+from .answers import (
+    BUTTON_SOURCE,
+    MAX_CONTEXT,
+    RANDOM_FOOTER,
+    Page,
+    Quoter,
+    compact_key,
+    query_from_footer,
+)
 from .claims import Claims
 from .embeds import context_embed, hit_embed
 from .permissions import missing_in_interaction
@@ -129,6 +137,7 @@ class PageButton(
             quoter.page,
             query,
             self.index,
+            BUTTON_SOURCE,
             ephemeral=True,
             update=True,
             defer_after=quoter.defer_after,
@@ -194,7 +203,7 @@ class ContextButton(
 
     def _load(self, quoter: Quoter, shown: tuple[str, int] | None) -> tuple[Context, Page | None]:
         context = quoter.context(quoter.expand_key(self.compact_key), self.span)
-        return context, (quoter.page(*shown) if shown else None)
+        return context, (quoter.page(*shown, BUTTON_SOURCE) if shown else None)
 
 
 class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):

@@ -271,3 +271,18 @@ def test_claims_hold_a_key_until_released_and_forget_the_oldest():
     assert claims.claim(2) and claims.claim(3)
     assert 1 not in claims and 2 in claims and 3 in claims
     claims.release(4)  # releasing a key never claimed is harmless
+
+
+def test_only_typed_queries_count_as_discord_searches(seed_library) -> None:
+    """Paging through an answer is labelled as a button press, not counted as a new search."""
+    from adapters.discord_bot.answers import BUTTON_SOURCE, Quoter
+
+    seen: list[str] = []
+    seed_library.search_observer = lambda source, seconds, hits: seen.append(source)
+    try:
+        quoter = Quoter(seed_library)
+        quoter.page("layoffs", 0)
+        quoter.page("layoffs", 1, BUTTON_SOURCE)
+    finally:
+        seed_library.search_observer = None
+    assert seen == ["discord", "discord-button"]
