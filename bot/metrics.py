@@ -30,7 +30,7 @@ class Metrics:
         )
         self.posts = Counter(
             "quotebot_posts",
-            "Messages posted to channels (shares and advice of the day), by platform and outcome.",
+            "Advice of the day posts attempted, by platform and outcome (sent or failed).",
             ["platform", "kind", "outcome"],
             registry=self.registry,
         )

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from slack_bench import CHANNEL, USER, FakeSlack, SlackHarness, slack_settings
-from slack_daily_bench import DailyBench, FakeClock, utc
+from slack_daily_bench import DailyBench
 
 from adapters.slack import create_app, create_web_app
 from adapters.slack.advice import create_sender
 from bot import AdviceService, Library, create_advice_service
+from tests.advice.advice_fakes import FakeClock, utc
 
 
 @pytest.fixture

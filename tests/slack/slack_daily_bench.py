@@ -4,29 +4,11 @@ clock that only moves when the test says so, and helpers to run `/quote-daily`."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from slack_bench import CHANNEL, USER, FakeSlack, SlackHarness, section_texts
 
 from bot import AdviceService
-
-
-class FakeClock:
-    """A clock that only moves when the test says so."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+from tests.advice.advice_fakes import FakeClock
 
 
 @dataclass

@@ -7,13 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 from slack_bench import BOT_TOKEN, CHANNEL, context_texts, section_texts, slack_settings
-from slack_daily_bench import DailyBench, utc
+from slack_daily_bench import DailyBench
 from slack_sdk.http_retry import builtin_async_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.advice import SlackAdviceSender, create_sender
 from bot import AdvicePost, Subscription, advice_nonce
 from bot.delivery import SENDER_FACTORIES, load_senders
+from tests.advice.advice_fakes import utc
 
 OTHER_CHANNEL = "C0OTHER01"
 TODAY = date(2025, 3, 3)

@@ -7,11 +7,12 @@ import random
 from datetime import date, time
 
 from slack_bench import CHANNEL, TEAM, USER, SlackHarness, section_texts, slack_settings
-from slack_daily_bench import DailyBench, utc
+from slack_daily_bench import DailyBench
 
 from adapters.slack import create_app, create_web_app
 from adapters.slack.daily import NOT_ENABLED
 from bot import advice_nonce
+from tests.advice.advice_fakes import utc
 
 OTHER = "U0OTHER1"
 TODAY = date(2025, 3, 3)
