@@ -69,6 +69,19 @@ def bot_environment(tmp_path: Path, slack: FakeSlack, discord: FakeDiscord, port
     return env
 
 
+async def start_quotebot(command: str, env: dict) -> asyncio.subprocess.Process:
+    """`quotebot COMMAND` in its own process, as an operator starts it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        command,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 def signed_quote(text: str, response_url: str) -> tuple[str, dict[str, str]]:
     fields = payload("slash_command") | {"text": text, "response_url": response_url}
     body = urlencode(fields)
@@ -113,15 +126,7 @@ async def test_run_starts_both_platforms_and_the_scheduler_then_stops_on_sigterm
     store.close()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=bot_environment(tmp_path, slack, discord, port),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await start_quotebot("run", bot_environment(tmp_path, slack, discord, port))
     try:
         async with aiohttp.ClientSession() as http:
             ready = await wait_until_ready(http, base, bot)
@@ -168,15 +173,7 @@ async def test_run_without_any_platform_names_the_variables(tmp_path: Path) -> N
         if not key.startswith(("SLACK_", "DISCORD_"))
     }
     env["PYTHONPATH"] = str(REPO)
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await start_quotebot("run", env)
     _, stderr = await asyncio.wait_for(bot.communicate(), 30)
     assert bot.returncode == 2
     assert "SLACK_BOT_TOKEN" in stderr.decode() and "DISCORD_TOKEN" in stderr.decode()
@@ -190,15 +187,7 @@ async def test_quotebot_discord_runs_discord_alone_with_health_and_daily_advice(
     slack, discord = fakes
     port = free_port()
     env = bot_environment(tmp_path, slack, discord, port)
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "discord",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await start_quotebot("discord", env)
     try:
         async with aiohttp.ClientSession() as http:
             ready = await wait_until_ready(http, f"http://127.0.0.1:{port}", bot)
@@ -221,15 +210,7 @@ async def test_a_token_discord_rejects_is_named_and_exits_2(
     slack, discord = fakes
     discord.reject_token = True
     env = bot_environment(tmp_path, slack, discord, free_port())
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "discord",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await start_quotebot("discord", env)
     _, stderr = await asyncio.wait_for(bot.communicate(), 30)
     assert bot.returncode == 2
     assert "quotebot discord: DISCORD_TOKEN was rejected by Discord" in stderr.decode()
