@@ -132,3 +132,17 @@ def test_index_builds_then_reuses(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert run(capsys, "index", "--index", index)[0] == 0
     code, out, _ = run(capsys, "index", "--index", index)
     assert code == 0 and "1 episodes, 481 passages (0 read, 1 unchanged" in out
+
+
+def test_every_subcommand_is_in_the_readme() -> None:
+    """The README's command table names every `quotebot` subcommand."""
+    from bot.cli import build_parser
+
+    readme = (REPO / "README.md").read_text()
+    commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    missing = [
+        name
+        for name in commands
+        if f"`quotebot {name}" not in readme and f"/ `{name}`" not in readme
+    ]
+    assert missing == []
