@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -146,6 +147,10 @@ class SearchIndex:
         return row[0] if row else ""
 
     def _ensure_schema(self) -> None:
+        # Read first: an index of the right version needs no write lock to open.
+        with contextlib.suppress(sqlite3.OperationalError):
+            if self._meta("version") == INDEX_VERSION:
+                return
         with self.transaction():
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -200,6 +205,9 @@ class SearchIndex:
                 " FROM failures"
             )
         }
+        quick = self._report_if_unchanged(files, known, failed, stale, errors, started)
+        if quick is not None:
+            return quick
         parsed = unchanged = 0
         self._changed = False
         present: set[str] = set()
@@ -282,6 +290,39 @@ class SearchIndex:
         return SyncReport(
             parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
         )
+
+    def _report_if_unchanged(
+        self,
+        files: list[tuple[str, Path]],
+        known: dict[str, tuple],
+        failed: dict[str, tuple],
+        stale: bool,
+        errors: list[TranscriptError],
+        started: float,
+    ) -> SyncReport | None:
+        """The report of a start where nothing changed, found without taking the write lock
+        (a replica or a cron job starting while another process rebuilds need not wait)."""
+        if stale or len(files) != len(known) + len(failed):
+            return None
+        still_broken: list[TranscriptError] = []
+        for episode_id, path in files:
+            stat = path.stat()
+            stamp = _companion_stamp(companions_of(path))
+            source = str(path)
+            if known.get(episode_id, (None,))[:4] == (
+                source,
+                stat.st_size,
+                stat.st_mtime_ns,
+                stamp,
+            ):
+                continue
+            if failed.get(source, (None,))[:3] == (stat.st_size, stat.st_mtime_ns, stamp):
+                error_source, line, message = failed[source][4:]
+                still_broken.append(TranscriptError(error_source, line, message))
+                continue
+            return None
+        found = (*errors, *still_broken)
+        return SyncReport(0, 0, len(known), found, time.perf_counter() - started)
 
     def _add_episode(
         self, transcript: Transcript, fmt: str, stat: os.stat_result, stamp: str, digest: str

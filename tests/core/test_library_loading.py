@@ -119,3 +119,24 @@ def test_a_broken_podcasts_file_is_reported_and_ignored(tmp_path: Path) -> None:
     library = Library.load(corpus, tmp_path / "i.sqlite3")
     assert [(Path(e.source).name, e.line) for e in library.errors] == [("podcasts.yaml", 1)]
     assert library.search("layoffs").hits
+
+
+def test_an_unchanged_corpus_loads_while_another_process_writes(tmp_path: Path) -> None:
+    """A start with nothing to re-read takes no write lock, so it is not held up by another
+    process rebuilding (or holding) the index."""
+    import sqlite3
+
+    corpus = corpus_with_seed(tmp_path)
+    (corpus / "broken.txt").write_text("no front matter\n")
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    writer = sqlite3.connect(tmp_path / "i.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        library = Library.load(corpus, tmp_path / "i.sqlite3")
+        assert library.report.unchanged == 1
+        assert [Path(e.source).name for e in library.errors] == ["broken.txt"]
+        assert library.search("layoffs").hits
+        library.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
