@@ -82,7 +82,7 @@ def run_advice(args: argparse.Namespace) -> int:
         print(json.dumps(hit.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     width = min(100, shutil.get_terminal_size((88, 24)).columns)
-    print(textwrap.fill(hit.text, width=width, initial_indent="  “", subsequent_indent="   "))
+    print(textwrap.fill(hit.text, width=width, initial_indent="  “", subsequent_indent="   ") + "”")
     print(f"  — {attribution(hit)}")
     if hit.url:
         print(f"    {hit.url}")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from bot import Library
-from bot.advice import MID_THOUGHT, AdvicePool, build_pool, rotation_index, score_passage
+from bot.advice import (
+    MID_THOUGHT,
+    AdvicePool,
+    build_pool,
+    heuristic_pool,
+    rotation_index,
+    score_passage,
+)
 from bot.cli import main
 from bot.text import fold, words
 
@@ -80,8 +88,8 @@ def test_empty_pool_says_so(seed_library: Library) -> None:
 
 def test_any_speaker_mode_can_only_grow_the_pool(seed_library: Library, pool: AdvicePool) -> None:
     """QUOTEBOT_ADVICE_SPEAKERS=any adds candidates from hosts without losing guests'."""
-    wider = build_pool(seed_library, "any")
-    assert {c.id for c in pool.candidates} <= {c.id for c in wider.candidates}
+    wider = heuristic_pool(seed_library.passages(), "any")
+    assert {c.id for c in pool.candidates} <= {c.id for c in wider}
 
 
 def test_cli_prints_advice_json_and_pool(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
@@ -93,5 +101,19 @@ def test_cli_prints_advice_json_and_pool(capsys: pytest.CaptureFixture[str], tmp
     assert hit["text"][:40] in capsys.readouterr().out.replace("\n   ", " ")
     assert main(["advice", "--list"]) == 0
     out = capsys.readouterr().out
-    assert "excerpts in the pool (from heuristic)" in out
-    assert "11.00  peterman-pod-2025-08-15-stefan-mai:" in out
+    assert re.search(r"\n\d+ excerpts in the pool \(from .*advice\.yaml\)\n$", out)
+    assert re.search(
+        r"^ ?\d+\.\d\d  peterman-pod-2025-08-15-stefan-mai:\d+  Stefan Mai · ", out, re.M
+    )
+
+
+def test_the_seed_ships_a_curated_pool_of_real_advice(seed_library: Library) -> None:
+    """seeds/advice.yaml loads without errors and defines the default pool: the guest's own
+    words, whole sentences (or marked cuts), short enough for a chat post."""
+    curated = build_pool(seed_library)
+    assert curated.source.endswith("advice.yaml") and len(curated) >= 10
+    for candidate in curated.candidates:
+        text = candidate.passage.text
+        assert candidate.passage.speaker == "Stefan Mai"
+        assert text[0].isupper() and text.rstrip().endswith((".", "…", "!", "?")), text
+        assert len(text.split()) <= 80

@@ -12,6 +12,7 @@ from slack_sdk.http_retry import builtin_async_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.advice import SlackAdviceSender, create_sender
+from adapters.slack.escaping import mrkdwn
 from bot import AdvicePost, Subscription, advice_nonce
 from bot.delivery import SENDER_FACTORIES, load_senders
 from tests.advice.advice_fakes import utc
@@ -49,7 +50,7 @@ async def test_the_scheduled_post_is_the_advice_with_a_header(daily: DailyBench)
     assert post["text"].startswith("Advice of the day: “" + " ".join(hit.text.split())[:30])
     assert [b["type"] for b in post["blocks"]] == ["header", "section", "context"]
     assert section_texts(post)[0].startswith(">")
-    assert context_texts(post)[0].startswith(f"{hit.speaker} · {hit.section} · ")
+    assert context_texts(post)[0].startswith(f"{mrkdwn(hit.speaker)} · {mrkdwn(hit.section)} · ")
     assert post["metadata"]["event_payload"]["nonce"] == advice_nonce("slack", CHANNEL, TODAY)
     assert (post["unfurl_links"], post["unfurl_media"]) == (False, False)
     record = daily.advice.store.post("slack", CHANNEL, TODAY)
