@@ -68,12 +68,13 @@ class Library:
         self.report = report
         self._episodes = {episode.id: episode for episode in index.episodes()}
         self._speakers = self._speaker_infos()
+        section_counts = index.section_counts()
         self._sections = [
             SectionInfo(title, episode_id, count)
-            for episode_id, title, count in index.section_counts()
+            for episode_id, title, count in section_counts
             if title
         ]
-        self._choices = self._filter_choices()
+        self._choices = self._filter_choices(section_counts)
         # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
         self.search_observer: Callable[[str, float, int | None], None] | None = None
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
@@ -222,12 +223,13 @@ class Library:
         rows = self.index.passage_rows(ids)
         return {pid: passage_from_row(row, self._episodes) for pid, row in rows.items()}
 
-    def _filter_choices(self) -> dict[str, Choices]:
+    def _filter_choices(self, section_counts: list[tuple[str, str, int]]) -> dict[str, Choices]:
         section_sizes: dict[str, int] = {}
         episode_sizes: dict[str, int] = {}
         for section in self._sections:
             section_sizes[section.title] = section_sizes.get(section.title, 0) + section.passages
-        for episode_id, _, count in self.index.section_counts():
+        # Untitled sections count too: an episode's size is all of its passages.
+        for episode_id, _, count in section_counts:
             episode_sizes[episode_id] = episode_sizes.get(episode_id, 0) + count
         episodes = list(self._episodes.values())
         return {

@@ -16,7 +16,6 @@ from bot import Context, Hit, Passage
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 DESCRIPTION_LIMIT = 4096
-FIELD_VALUE_LIMIT = 1024
 AUTHOR_LIMIT = 256
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000

@@ -27,7 +27,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER = 1.5
 # Discord's JSON error codes we explain (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 UNKNOWN_INTERACTION = 10062
-ALREADY_ACKNOWLEDGED = 40060
 
 
 async def compute(

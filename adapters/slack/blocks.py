@@ -51,7 +51,6 @@ SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_shuffle",
     "quote_cancel",
 )
-ACTION_IDS = (SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL)
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s)")
 
