@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from bot.metrics import Metrics
+from bot import Metrics
 
 log = logging.getLogger(__name__)
 

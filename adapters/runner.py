@@ -21,11 +21,15 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
-from bot import Library, Settings
-from bot.advice_service import AdviceService, create_advice_service
-from bot.logging_setup import configure_logging
-from bot.metrics import Metrics
-from bot.settings import ConfigError
+from bot import (
+    AdviceService,
+    ConfigError,
+    Library,
+    Metrics,
+    Settings,
+    configure_logging,
+    create_advice_service,
+)
 
 from .ops_routes import Readiness, add_ops_routes
 

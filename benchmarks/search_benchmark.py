@@ -28,9 +28,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot import Library, QueryError  # noqa: E402
-from bot.markdown_transcript import parse_markdown_transcript  # noqa: E402
 from bot.models import format_timestamp  # noqa: E402
-from bot.query_parser import fts_term, parse_query  # noqa: E402
+from bot.search.query_parser import fts_term, parse_query  # noqa: E402
+from bot.transcripts.markdown import parse_markdown_transcript  # noqa: E402
 
 SEED = next((REPO / "seeds").glob("*.txt"))
 QUERIES = [

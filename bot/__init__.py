@@ -1,11 +1,14 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
-from .advice import AdvicePool, CurationError, build_pool
-from .advice_service import AdviceService, Reply, create_advice_service
-from .delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
+from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
+from .advice.pool import AdvicePool, CurationError, build_pool
+from .advice.schedule import Subscription, next_due
+from .advice.scheduler import AdviceScheduler
+from .advice.service import AdviceService, Reply, create_advice_service
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .library import Library
 from .logging_setup import configure_logging
+from .metrics import Metrics
 from .models import (
     Context,
     Correction,
@@ -18,10 +21,9 @@ from .models import (
     SpeakerInfo,
     format_timestamp,
 )
-from .schedule import ScheduleError, Subscription, next_due, timezone_choices
-from .scheduler import AdviceScheduler
 from .settings import ConfigError, Settings
 from .text import fold
+from .times import ScheduleError, timezone_choices
 
 __all__ = [
     "AdvicePool",
@@ -37,6 +39,7 @@ __all__ = [
     "Episode",
     "Hit",
     "Library",
+    "Metrics",
     "ParsedQuery",
     "Passage",
     "QueryError",

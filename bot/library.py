@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .corpus import default_corpus
 from .errors import QueryError, TranscriptError, UnknownFilterValue
-from .filters import Choices
 from .models import (
     UNKNOWN_SPEAKER,
     Context,
@@ -26,9 +24,11 @@ from .models import (
     SectionInfo,
     SpeakerInfo,
 )
-from .query_parser import fts_phrase, parse_query
-from .search_engine import WORD_TOKEN, Filters, SearchEngine
-from .search_index import SearchIndex, SyncReport, passage_from_row
+from .search.engine import WORD_TOKEN, Filters, SearchEngine
+from .search.filters import Choices
+from .search.index import SearchIndex, SyncReport, passage_from_row
+from .search.query_parser import fts_phrase, parse_query
+from .transcripts.corpus import default_corpus
 
 log = logging.getLogger(__name__)
 

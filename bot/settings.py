@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import QuotebotError
-from .schedule import ScheduleError, parse_local_time, parse_window, resolve_timezone
+from .times import ScheduleError, parse_local_time, parse_window, resolve_timezone
 
 CONFIG_ENV = "QUOTEBOT_CONFIG"
 

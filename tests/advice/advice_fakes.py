@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery import AdvicePost, Delivery
-from bot.schedule import Subscription
+from bot.advice.delivery import AdvicePost, Delivery
+from bot.advice.schedule import Subscription
 
 
 class FakeClock:

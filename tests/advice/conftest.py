@@ -12,9 +12,9 @@ import pytest
 from advice_fakes import FakeClock, RecordingSender, utc
 
 from bot import Library
-from bot.advice import AdvicePool, heuristic_pool
-from bot.scheduler import AdviceScheduler
-from bot.store import AdviceStore
+from bot.advice.pool import AdvicePool, heuristic_pool
+from bot.advice.scheduler import AdviceScheduler
+from bot.advice.store import AdviceStore
 
 PG_ENV = "QUOTEBOT_TEST_DATABASE_URL"
 

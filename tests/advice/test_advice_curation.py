@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import Library
-from bot.advice import AdvicePool, CurationError, build_pool
+from bot.advice.pool import AdvicePool, CurationError, build_pool
 
 EPISODE = "peterman-pod-2025-08-15-stefan-mai"
 

@@ -8,11 +8,13 @@ from datetime import timedelta
 
 from advice_fakes import FakeClock, RecordingSender, utc
 
-from bot.advice import AdvicePool
-from bot.delivery import advice_nonce
-from bot.schedule import Subscription, parse_local_time
-from bot.scheduler import AdviceScheduler
-from bot.store import MIGRATIONS, AdviceStore, Database
+from bot.advice.delivery import advice_nonce
+from bot.advice.pool import AdvicePool
+from bot.advice.schedule import Subscription
+from bot.advice.scheduler import AdviceScheduler
+from bot.advice.store import AdviceStore
+from bot.store import MIGRATIONS, Database
+from bot.times import parse_local_time
 
 NINE = parse_local_time("09:00")
 

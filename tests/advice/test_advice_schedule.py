@@ -7,15 +7,12 @@ from datetime import date, time, timedelta
 import pytest
 from advice_fakes import utc
 
-from bot.schedule import (
+from bot.advice.schedule import Subscription, due_date, next_due, slot_for
+from bot.times import (
     ScheduleError,
-    Subscription,
-    due_date,
-    next_due,
     parse_local_time,
     parse_window,
     resolve_timezone,
-    slot_for,
     timezone_choices,
 )
 

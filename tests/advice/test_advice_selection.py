@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot import Library
-from bot.advice import (
+from bot.advice.pool import (
     MID_THOUGHT,
     AdvicePool,
     build_pool,
@@ -17,7 +17,7 @@ from bot.advice import (
     rotation_index,
     score_passage,
 )
-from bot.cli import main
+from bot.cli.command import main
 from bot.text import fold, words
 
 

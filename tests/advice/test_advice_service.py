@@ -8,13 +8,13 @@ from datetime import time, timedelta
 import pytest
 from advice_fakes import FakeClock, RecordingSender, utc
 
-from bot.advice import AdvicePool
-from bot.advice_service import REFUSAL, AdviceService
-from bot.cli import main
-from bot.delivery import AdvicePost, Delivery
-from bot.schedule import Subscription
-from bot.scheduler import AdviceScheduler
-from bot.store import AdviceStore
+from bot.advice.delivery import AdvicePost, Delivery
+from bot.advice.pool import AdvicePool
+from bot.advice.schedule import Subscription
+from bot.advice.scheduler import AdviceScheduler
+from bot.advice.service import REFUSAL, AdviceService
+from bot.advice.store import AdviceStore
+from bot.cli.command import main
 
 
 @pytest.fixture

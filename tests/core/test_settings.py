@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.command import main
 from bot.logging_setup import JsonFormatter, SecretRedactor
 from bot.metrics import Metrics
 from bot.settings import ConfigError, Settings

@@ -28,9 +28,9 @@ from discord_fakes import (
 from adapters.discord_bot.advice import TITLE, DiscordAdviceSender, create_sender
 from adapters.discord_bot.daily import NOT_ENABLED, REFUSAL
 from bot import Library
-from bot.advice_service import AdviceService, create_advice_service
-from bot.delivery import AdvicePost, advice_nonce
-from bot.schedule import Subscription
+from bot.advice.delivery import AdvicePost, advice_nonce
+from bot.advice.schedule import Subscription
+from bot.advice.service import AdviceService, create_advice_service
 from bot.settings import Settings
 
 API = "https://discord.com/api/v10"
@@ -513,7 +513,7 @@ async def test_quote_daily_definition(daily_bot):
 def test_advice_post_due_closes_the_discord_sender(monkeypatch, tmp_path, capsys):
     """`quotebot advice post-due` builds the REST sender from DISCORD_TOKEN and closes it."""
     from adapters.discord_bot.advice import RestAdviceSender
-    from bot.cli import main as cli_main
+    from bot.cli.command import main as cli_main
 
     closed: list[RestAdviceSender] = []
     original = RestAdviceSender.aclose

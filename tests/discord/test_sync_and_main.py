@@ -10,7 +10,7 @@ from discord_fakes import APP_ID
 
 from adapters.discord_bot import QuoteBot, ShardedQuoteBot, create_bot
 from adapters.discord_bot.startup_checks import check_token
-from bot.cli import main as cli_main
+from bot.cli.command import main as cli_main
 from bot.settings import Settings
 
 GLOBAL = "/applications/{application_id}/commands"

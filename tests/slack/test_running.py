@@ -21,7 +21,7 @@ from slack_bench import (
 
 from adapters.slack import COMMANDS, create_app, create_client, create_web_app
 from adapters.slack.server import connect_socket_mode, serve_http
-from bot import cli
+from bot.cli import command as cli
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / "deploy" / "slack-manifest.yml"
@@ -168,7 +168,7 @@ def test_bad_tokens_stop_with_one_line_and_exit_2(
 def test_the_core_never_imports_slack_code() -> None:
     """Importing the core and building the CLI loads no Slack SDK and no adapter."""
     code = (
-        "import sys, bot, bot.cli; bot.cli.build_parser(); "
+        "import sys, bot, bot.cli.command; bot.cli.command.build_parser(); "
         "print(sorted(m for m in sys.modules if 'slack' in m or m.startswith('adapters')))"
     )
     done = subprocess.run(

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.advice import SlackAdviceSender, create_sender
 from adapters.slack.escaping import mrkdwn
 from bot import AdvicePost, Subscription, advice_nonce
-from bot.delivery import SENDER_FACTORIES, load_senders
+from bot.advice.delivery import SENDER_FACTORIES, load_senders
 from tests.advice.advice_fakes import utc
 
 OTHER_CHANNEL = "C0OTHER01"

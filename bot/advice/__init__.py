@@ -1,0 +1,1 @@
+"""Advice of the day: the pool and its curation, rotation, schedules, scheduler and store."""

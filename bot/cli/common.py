@@ -1,0 +1,18 @@
+"""What every `quotebot` subcommand shares: exit codes and opening the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..library import Library
+
+EXIT_OK, EXIT_NO_RESULTS, EXIT_USAGE = 0, 1, 2
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    """Load the library for a command, reporting skipped transcripts on stderr."""
+    library = Library.load(args.corpus, args.index)
+    for error in library.errors:
+        print(f"quotebot: skipped {error}", file=sys.stderr)
+    return library

@@ -1,0 +1,122 @@
+"""`quotebot check`, `convert`, `index`: looking after the transcripts and their index."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import QuotebotError, TranscriptError
+from ..transcripts.corpus import default_corpus, episode_id_for, transcript_files
+from ..transcripts.formats import FORMATS, companions_of, format_of, parse_transcript
+from ..transcripts.markdown_writer import round_trip_difference, to_markdown
+from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
+
+
+def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None:
+    """Register this module's subcommands."""
+    index = commands.add_parser(
+        "index",
+        parents=[corpus_options],
+        help="build or refresh the search index now (e.g. at image build time)",
+    )
+    index.set_defaults(handler=run_index)
+
+    check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
+    check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
+    check.set_defaults(handler=run_check)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write a transcript (VTT, SRT, JSON, markdown) in the markdown format",
+        description=CONVERT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    convert.add_argument("file", type=Path, help="a transcript file (.vtt, .srt, .json, .md …)")
+    convert.add_argument("--to", choices=["md"], default="md", help="output format (md)")
+    convert.add_argument("-o", "--output", type=Path, help="write here (default: stdout)")
+    convert.set_defaults(handler=run_convert)
+
+
+CONVERT_HELP = """\
+Write a transcript in the markdown format the seeds use (front matter, ### sections,
+`Speaker HH:MM:SS:` turns), with its <name>.yaml sidecar and <name>.chapters.json read, so
+it can be edited by hand. Timestamps become one per turn. Exit status 1 (with a warning) when
+the result would not read back as the same turns, 2 when the file cannot be read."""
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """Bring the index up to date and say what it holds; exit 1 if a transcript was skipped."""
+    library = open_library(args)
+    report = library.report
+    print(
+        f"{library.index.path}: {len(library.episodes())} episodes, "
+        f"{library.index.passage_count()} passages ({report.parsed} read, "
+        f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.1f} s)"
+    )
+    return EXIT_NO_RESULTS if library.errors else EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate transcripts without touching the index: what each file holds, or its error."""
+    root = args.path or default_corpus()
+    if not root.exists():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+    totals = {"episodes": 0, "sections": 0, "turns": 0}
+    speakers: set[str] = set()
+    errors: list[TranscriptError] = []
+    for episode_id, path in transcript_files(root):
+        try:
+            transcript = parse_transcript(path, episode_id)
+        except TranscriptError as exc:
+            errors.append(exc)
+            print(f"error  {exc}")
+            continue
+        episode = transcript.episode
+        totals["episodes"] += 1
+        totals["sections"] += len(episode.sections)
+        totals["turns"] += len(transcript.turns)
+        speakers.update(episode.speakers)
+        read_with = "".join(f" + {kind}" for kind, _ in companions_of(path))
+        print(
+            f"ok     {path}  [{format_of(path)}{read_with}] {len(episode.sections)} sections, "
+            f"{len(transcript.turns)} turns, speakers: {', '.join(episode.speakers)}"
+        )
+    summary = (
+        f"{totals['episodes']} episodes, {totals['sections']} sections, {totals['turns']} turns, "
+        f"{len(speakers)} speakers"
+    )
+    if errors:
+        summary += f"; {len(errors)} file{'s' if len(errors) != 1 else ''} with errors"
+    print(summary)
+    return EXIT_NO_RESULTS if errors else EXIT_OK
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Write one transcript in the markdown format, checking that it reads back the same."""
+    path: Path = args.file
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    if format_of(path) is None:
+        known = ", ".join(sorted(FORMATS))
+        raise QuotebotError(f"{path} is not a transcript file ({known})")
+    transcript = parse_transcript(path, episode_id_for(path))
+    markdown = to_markdown(transcript)
+    difference = round_trip_difference(transcript, markdown, args.output or path)
+    if args.output:
+        args.output.write_text(markdown, encoding="utf-8")
+        print(
+            f"wrote {args.output}: {len(transcript.turns)} turns, "
+            f"{len(transcript.episode.sections)} sections",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(markdown)
+    if difference:
+        print(
+            f"quotebot: warning: the markdown does not read back the same: {difference}",
+            file=sys.stderr,
+        )
+        return EXIT_NO_RESULTS
+    return EXIT_OK

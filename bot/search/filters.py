@@ -1,0 +1,50 @@
+"""Resolving `speaker:`, `section:` and `episode:` values to what the library holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from ..text import fold
+
+FUZZY_CUTOFF = 80
+
+
+class Choices:
+    """The values one filter can take, folded once so that each query only compares."""
+
+    def __init__(
+        self,
+        options: Sequence[str],
+        labels: Sequence[str] | None = None,
+        sizes: Sequence[int] | None = None,
+    ) -> None:
+        self.options = list(options)
+        self.folded = [fold(label) for label in (labels or options)]
+        self.sizes = dict(zip(self.options, sizes or [0] * len(self.options), strict=True))
+
+    def resolve(self, value: str) -> list[str]:
+        """Options matching `value`: exact, then word prefix, then substring, then fuzzy."""
+        wanted = fold(value).strip()
+        for test in (
+            lambda f: f == wanted,
+            lambda f: f.startswith(wanted) or any(w.startswith(wanted) for w in f.split()),
+            lambda f: wanted in f,
+        ):
+            found = _unique([self.options[i] for i, f in enumerate(self.folded) if test(f)])
+            if found:
+                return found
+        matches = process.extract(
+            wanted, self.folded, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
+        )
+        ranked = sorted(matches, key=lambda m: (-m[1], m[2]))
+        return _unique([self.options[index] for _, _, index in ranked])
+
+    def size(self, options: Sequence[str]) -> int:
+        """How many passages the given options cover."""
+        return sum(self.sizes.get(option, 0) for option in options)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

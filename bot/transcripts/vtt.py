@@ -1,0 +1,98 @@
+"""Parser for WebVTT transcripts (`.vtt`), the Podcasting 2.0 `text/vtt` transcript.
+
+webvtt-py reads the file structure (header, cue blocks, timings, NOTE, STYLE and REGION
+blocks). On top of it this module
+
+- takes speakers from `<v Speaker>` voice spans (any line of a cue, several per cue allowed);
+  a cue without one is spoken by UNKNOWN_SPEAKER,
+- strips the other cue markup (`<c>`, `<i>`, `<b>`, `<u>`, `<lang>`, `<ruby>`, inline
+  `<00:00:01.000>` timestamps) and decodes `&amp;`-style entities,
+- gives each cue the line of its timings, and reports cues webvtt-py could not read (it skips
+  them silently) by line, instead of losing them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+from webvtt.models import Timestamp
+
+from ..errors import TranscriptError
+from ..models import UNKNOWN_SPEAKER, Transcript
+from .cues import Cue, check_order, transcript_from_cues
+from .markdown import read_text
+
+VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
+TAG = re.compile(r"</?[^>]*>")
+# What follows `-->` on a timings line: the end time, then cue settings.
+END_TIME = re.compile(r"\s*([\d:.]+)")
+
+
+def parse_vtt_transcript(path: Path, episode_id: str, text: str | None = None) -> Transcript:
+    source = str(path)
+    text = read_text(path) if text is None else text
+    try:
+        captions = webvtt.from_string(text).captions
+    except MalformedFileError:
+        raise TranscriptError(
+            source, 1, "not a WebVTT file (the first line must be WEBVTT)"
+        ) from None
+    except MalformedCaptionError as exc:  # not raised unless strict, but be safe
+        raise TranscriptError(source, 1, f"cannot read the cues: {exc}") from None
+    lines = text.split("\n")
+    timing_lines = [number for number, line in enumerate(lines, 1) if "-->" in line]
+    if len(timing_lines) != len(captions):
+        _report_unread_cue(source, lines, timing_lines, captions)
+    cues: list[Cue] = []
+    for caption, line in zip(captions, timing_lines, strict=False):
+        start = caption.start_time.in_milliseconds() / 1000
+        for speaker, piece in _voiced_pieces("\n".join(caption.lines)):
+            cues.append(Cue(speaker or UNKNOWN_SPEAKER, start, piece, line))
+    check_order(cues, source)
+    return transcript_from_cues(path, episode_id, cues)
+
+
+def _voiced_pieces(raw: str) -> list[tuple[str | None, str]]:
+    """(voice, clean text) for each voice span of a cue's text; voice None where untagged."""
+    pieces: list[tuple[str | None, str]] = []
+    voice: str | None = None
+    position = 0
+    for match in VOICE.finditer(raw):
+        pieces.append((voice, raw[position : match.start()]))
+        voice = " ".join(html.unescape(match.group(1)).split()) or None
+        position = match.end()
+    pieces.append((voice, raw[position:]))
+    cleaned = [(who, " ".join(html.unescape(TAG.sub("", text)).split())) for who, text in pieces]
+    return [(who, text) for who, text in cleaned if text]
+
+
+def _report_unread_cue(
+    source: str, lines: list[str], timing_lines: list[int], captions: list
+) -> None:
+    """Find the timings line whose cue webvtt-py dropped, and report it."""
+    read = iter(captions)
+    caption = next(read, None)
+    for cue_number, line in enumerate(timing_lines, 1):
+        start_text, _, rest = lines[line - 1].partition("-->")
+        end = END_TIME.match(rest)
+        if caption is not None and end is not None:
+            try:
+                same = (
+                    Timestamp.from_string(start_text.strip()) == caption.start_time
+                    and Timestamp.from_string(end.group(1).rstrip(".")) == caption.end_time
+                )
+            except MalformedCaptionError:
+                same = False
+            if same:
+                caption = next(read, None)
+                continue
+        raise TranscriptError(
+            source,
+            line,
+            f"cue {cue_number} cannot be read: “{lines[line - 1].strip()}” is not "
+            "`start --> end` timings (HH:MM:SS.mmm), or the cue is not a block of its own",
+        )

@@ -1,0 +1,217 @@
+"""`quotebot run`: one process with Slack, Discord and the advice scheduler, as deployed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import time as clock_time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from fake_discord import FakeDiscord
+from slack_sdk.signature import SignatureVerifier
+
+from bot.advice.schedule import Subscription
+from bot.advice.store import AdviceStore
+from tests.slack.slack_bench import BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload
+
+REPO = Path(__file__).resolve().parents[2]
+DISCORD_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAy.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+ADVICE_CHANNEL = "C0ADVICE1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
+    slack, discord = FakeSlack(), FakeDiscord()
+    await slack.start()
+    await discord.start()
+    yield slack, discord
+    await slack.close()
+    await discord.close()
+
+
+def bot_environment(tmp_path: Path, slack: FakeSlack, discord: FakeDiscord, port: int) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "DISCORD_", "QUOTEBOT_"))
+    }
+    env.update(
+        PYTHONPATH=str(REPO),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        QUOTEBOT_HOST="127.0.0.1",
+        QUOTEBOT_PORT=str(port),
+        QUOTEBOT_LOG_FORMAT="json",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'quotebot.sqlite3'}",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DISCORD_TOKEN=DISCORD_TOKEN,
+        DISCORD_API_URL=discord.api_url,
+        DISCORD_GATEWAY_URL=discord.gateway_url,
+    )
+    return env
+
+
+async def start_quotebot(command: str, env: dict) -> asyncio.subprocess.Process:
+    """`quotebot COMMAND` in its own process, as an operator starts it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        command,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def signed_quote(text: str, response_url: str) -> tuple[str, dict[str, str]]:
+    fields = payload("slash_command") | {"text": text, "response_url": response_url}
+    body = urlencode(fields)
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
+    return body, headers
+
+
+async def wait_until_ready(http: aiohttp.ClientSession, base: str, bot) -> dict:
+    deadline = time.monotonic() + 30
+    last: dict = {}
+    while time.monotonic() < deadline:
+        if bot.returncode is not None:
+            _, stderr = await bot.communicate()
+            raise AssertionError(f"quotebot run exited with {bot.returncode}: {stderr.decode()}")
+        try:
+            async with http.get(f"{base}/readyz") as response:
+                last = await response.json()
+                if response.status == 200:
+                    return last
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"never ready: {last}")
+
+
+async def test_run_starts_both_platforms_and_the_scheduler_then_stops_on_sigterm(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """One process answers a signed /quote, posts due advice, reports health and metrics,
+    connects to Discord, and exits cleanly within seconds of SIGTERM."""
+    slack, discord = fakes
+    store = AdviceStore.open(f"sqlite:///{tmp_path / 'quotebot.sqlite3'}")
+    store.save_subscription(
+        Subscription("slack", ADVICE_CHANNEL, local_time=clock_time(0, 0), timezone="UTC")
+    )
+    store.close()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    bot = await start_quotebot("run", bot_environment(tmp_path, slack, discord, port))
+    try:
+        async with aiohttp.ClientSession() as http:
+            ready = await wait_until_ready(http, base, bot)
+            assert set(ready["checks"]) >= {"index", "database", "slack", "discord"}
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+            body, headers = signed_quote("layoffs", slack.response_url("quote"))
+            async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+            answer = (await slack.wait_for_responses(1, timeout=10))[0].body
+            assert "layoffs" in json.dumps(answer)
+            deadline = time.monotonic() + 10
+            while not any(
+                call.body.get("channel") == ADVICE_CHANNEL
+                for call in slack.method_calls("chat.postMessage")
+            ):
+                assert time.monotonic() < deadline, "the due advice was never posted"
+                await asyncio.sleep(0.1)
+            async with http.get(f"{base}/metrics") as response:
+                metrics = await response.text()
+            assert 'quotebot_searches_total{outcome="results",platform="slack"} 1.0' in metrics
+        assert discord.identified == 1
+        assert any(method == "PUT" for method, _, _ in discord.requests)
+        started = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(bot.wait(), 15)
+        assert code == 0
+        assert time.monotonic() - started < 10
+        _, stderr = await bot.communicate()
+        log = stderr.decode()
+        assert BOT_TOKEN not in log and DISCORD_TOKEN not in log and SIGNING_SECRET not in log
+        assert '"message": "stopped"' in log
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
+async def test_run_without_any_platform_names_the_variables(tmp_path: Path) -> None:
+    """With no token set, `quotebot run` says which variables to set and exits 2."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "DISCORD_"))
+    }
+    env["PYTHONPATH"] = str(REPO)
+    bot = await start_quotebot("run", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+    assert bot.returncode == 2
+    assert "SLACK_BOT_TOKEN" in stderr.decode() and "DISCORD_TOKEN" in stderr.decode()
+
+
+async def test_quotebot_discord_runs_discord_alone_with_health_and_daily_advice(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """`quotebot discord` connects to Discord only, syncs /quote and /quote-daily, serves
+    readiness, and stops cleanly on SIGTERM."""
+    slack, discord = fakes
+    port = free_port()
+    env = bot_environment(tmp_path, slack, discord, port)
+    bot = await start_quotebot("discord", env)
+    try:
+        async with aiohttp.ClientSession() as http:
+            ready = await wait_until_ready(http, f"http://127.0.0.1:{port}", bot)
+        assert "discord" in ready["checks"] and "slack" not in ready["checks"]
+        synced = [body for method, _, body in discord.requests if method == "PUT"]
+        assert {"quote", "quote-daily"} <= {command["name"] for command in synced[0]}
+        assert slack.calls == []
+        bot.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(bot.wait(), 15) == 0
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
+async def test_a_token_discord_rejects_is_named_and_exits_2(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """A well-formed token that Discord refuses stops the bot with one line naming it."""
+    slack, discord = fakes
+    discord.reject_token = True
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    bot = await start_quotebot("discord", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+    assert bot.returncode == 2
+    assert "quotebot discord: DISCORD_TOKEN was rejected by Discord" in stderr.decode()
+    assert DISCORD_TOKEN not in stderr.decode()

@@ -1,0 +1,144 @@
+"""Mixed-format corpora: episode ids, malformed files, and re-indexing when companions change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import Library
+from bot.transcripts.corpus import transcript_files
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = FIXTURES / "corpus"
+MALFORMED = FIXTURES / "malformed"
+
+
+def load(folder: Path, tmp_path: Path) -> Library:
+    return Library.load(folder, tmp_path / "i.sqlite3")
+
+
+def touch_later(path: Path) -> None:
+    """Make sure a rewrite is seen even on file systems with coarse mtimes."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_ids_companions_skipped_and_markdown_keeps_its_id(tmp_path: Path) -> None:
+    for name in ("bees.vtt", "bees.yaml", "bees.chapters.json"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    shutil.copy(CORPUS / "garden-talk.md", tmp_path / "bees.md")
+    shutil.copy(CORPUS / "compost.srt", tmp_path / "bees.srt")
+    files = {path.name: episode_id for episode_id, path in transcript_files(tmp_path)}
+    # The markdown file claims the bare id whatever else shares its name.
+    assert files == {"bees.md": "bees", "bees.srt": "bees-srt", "bees.vtt": "bees-vtt"}
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "message"),
+    [
+        ("bad-timing.vtt", "bad-timing.vtt", (6, "cue 2 cannot be read")),
+        ("no-header.vtt", "no-header.vtt", (1, "not a WebVTT file")),
+        ("garbled.srt", "garbled.srt", (5, "cannot read “00:00:03,000 -> 00:00:05,000”")),
+        ("backwards.srt", "backwards.srt", (6, "before the cue above it")),
+        ("broken-syntax.json", "broken-syntax.json", (6, "not valid JSON")),
+        ("no-start.json", "no-start.json", (5, "segment 2: startTime must be a number")),
+        ("not-a-transcript.json", "not-a-transcript.json", (1, "not a Podcasting 2.0")),
+        ("bad-chapters.vtt", "bad-chapters.chapters.json", (5, "chapter 2: startTime")),
+        ("bad-sidecar.srt", "bad-sidecar.yaml", (3, "sidecar metadata is not valid YAML")),
+    ],
+)
+def test_malformed_file_reported_by_file_and_line_rest_loads(
+    tmp_path: Path, name: str, where: str, message: tuple[int, str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "garden-talk.md", corpus)
+    stem = name.rsplit(".", 1)[0]
+    for companion in MALFORMED.glob(f"{stem}.*"):
+        shutil.copy(companion, corpus)
+    for attempt in range(2):  # the second load answers from the cached failure
+        library = load(corpus, tmp_path)
+        try:
+            assert [e.id for e in library.episodes()] == ["garden-talk"], attempt
+            (error,) = library.errors
+            assert Path(error.source).name == where
+            assert error.line == message[0]
+            assert message[1] in error.message
+        finally:
+            library.close()
+
+
+def test_sidecar_and_chapters_changes_reindex_their_transcript(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("bees.vtt", "garden-talk.md"):
+        shutil.copy(CORPUS / name, corpus)
+    library = load(corpus, tmp_path)
+    assert library.episode("bees").title == "bees"
+    assert library.report.parsed == 2
+    library.close()
+
+    # A sidecar appears: the transcript is read again, the markdown file is not.
+    shutil.copy(CORPUS / "bees.yaml", corpus)
+    library = load(corpus, tmp_path)
+    assert (library.report.parsed, library.report.unchanged) == (1, 1)
+    assert library.episode("bees").title == "Bees on the Roof"
+    assert {s.name for s in library.speakers()} >= {"Maya Lin", "Tom Okafor"}
+    library.close()
+
+    # The sidecar is edited.
+    sidecar = corpus / "bees.yaml"
+    sidecar.write_text(sidecar.read_text().replace("Bees on the Roof", "Roof Bees"))
+    touch_later(sidecar)
+    library = load(corpus, tmp_path)
+    assert library.report.parsed == 1
+    assert library.episode("bees").title == "Roof Bees"
+    library.close()
+
+    # Chapters appear, then change.
+    chapters = corpus / "bees.chapters.json"
+    shutil.copy(CORPUS / "bees.chapters.json", chapters)
+    library = load(corpus, tmp_path)
+    assert library.report.parsed == 1
+    assert [s.title for s in library.sections() if s.episode_id == "bees"] == [
+        "Welcome",
+        "Swarm season",
+    ]
+    library.close()
+    chapters.write_text(chapters.read_text().replace("Swarm season", "Swarms"))
+    touch_later(chapters)
+    library = load(corpus, tmp_path)
+    assert library.report.parsed == 1
+    assert "Swarms" in library.episode("bees").sections
+    library.close()
+
+    # Touched but unchanged: nothing is parsed.
+    touch_later(sidecar)
+    library = load(corpus, tmp_path)
+    assert (library.report.parsed, library.report.unchanged) == (0, 2)
+    library.close()
+
+    # The sidecar goes: back to the file name.
+    sidecar.unlink()
+    library = load(corpus, tmp_path)
+    assert library.report.parsed == 1
+    assert library.episode("bees").title == "bees"
+    library.close()
+
+
+def test_fixing_a_broken_sidecar_brings_the_episode_back(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(MALFORMED / "bad-sidecar.srt", corpus)
+    shutil.copy(MALFORMED / "bad-sidecar.yaml", corpus)
+    library = load(corpus, tmp_path)
+    assert library.episodes() == [] and len(library.errors) == 1
+    library.close()
+    (corpus / "bad-sidecar.yaml").write_text("episode_title: Fixed\n")
+    library = load(corpus, tmp_path)
+    assert library.errors == ()
+    assert library.episode("bad-sidecar").title == "Fixed"
+    library.close()
