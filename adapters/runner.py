@@ -283,7 +283,7 @@ async def _start_discord(
         advice_loop=False,
     )
     try:
-        await client.login(settings.discord_token)
+        await client.login(settings.discord_token or "")
     except discord.LoginFailure:
         await client.close()
         raise ConfigError(

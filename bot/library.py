@@ -10,7 +10,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from .errors import QueryError, TranscriptError, UnknownFilterValue
 from .models import (
@@ -28,6 +27,7 @@ from .search.engine import WORD_TOKEN, Filters, SearchEngine
 from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport, passage_from_row
 from .search.query_parser import fts_phrase, parse_query
+from .settings import Settings
 from .transcripts.corpus import default_corpus
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class Library:
 
     @classmethod
     def from_settings(
-        cls, settings: Any, corpus: Path | str | None = None, index: Path | str | None = None
+        cls, settings: Settings, corpus: Path | str | None = None, index: Path | str | None = None
     ) -> Library:
         """Load the configured corpus (command-line values win), logging skipped transcripts."""
         library = cls.load(corpus or settings.corpus, index or settings.index)
@@ -145,7 +145,12 @@ class Library:
 
     def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
         """The passage widened with its neighbours in the same episode (across turns)."""
-        passage = self.passage(hit) if isinstance(hit, str) else getattr(hit, "passage", hit)
+        if isinstance(hit, str):
+            passage = self.passage(hit)
+        elif isinstance(hit, Hit):
+            passage = hit.passage
+        else:
+            passage = hit
         rows = self.index.neighbour_rows(
             passage.episode.id, passage.ordinal - max(0, before), passage.ordinal + max(0, after)
         )
@@ -176,6 +181,8 @@ class Library:
             row = self.index.passage_row_by_rank(rng.randrange(count))
             if row and len(row[6].split()) >= RANDOM_MIN_WORDS:
                 break
+        if row is None:  # the index changed under us; an empty answer beats a crash
+            raise QueryError("The library is empty: no transcripts are loaded.")
         return Hit(passage_from_row(row, self._episodes), 0.0)
 
     def passages(self) -> Iterator[Passage]:

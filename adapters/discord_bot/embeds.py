@@ -99,9 +99,8 @@ def excerpt(text: str, highlights: Sequence[tuple[int, int]], limit: int) -> str
     first = min((start for start, _ in highlights), default=0)
     centre = next((i for i, (s, e) in enumerate(bounds) if s <= first < e), 0)
     lo = hi = centre
-    best = _window(text, highlights, bounds, lo, hi)
-    if len(best) > limit:
-        best = None
+    window = _window(text, highlights, bounds, lo, hi)
+    best: str | None = window if len(window) <= limit else None
     grow_after = True
     while best is not None:
         # Widen one sentence at a time, alternating after and before the match.

@@ -259,7 +259,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
             raise
         self.item.disabled = True
         self.item.label = "Posted"
-        if self.view is not None:
+        if isinstance(self.view, ui.View):
             await replies.update(interaction, view=layout(self.view))
 
 

@@ -35,13 +35,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+PostStatus = Literal["sent", "failed", "already", "busy", "no_sender"]
+
+
 @dataclass(frozen=True)
 class PostOutcome:
     """What happened to one channel's post for one day."""
 
     subscription: Subscription
     day: date
-    status: Literal["sent", "failed", "already", "busy", "no_sender"]
+    status: PostStatus
     hit: Hit | None = None
     delivery: Delivery | None = None
     record: PostRecord | None = None
@@ -145,7 +148,7 @@ class AdviceScheduler:
         if outcome is not None:
             return outcome
         record = await asyncio.to_thread(self.store.post, sub.platform, sub.channel, day)
-        status = "already" if record and record.status == "sent" else "busy"
+        status: PostStatus = "already" if record and record.status == "sent" else "busy"
         hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, day)
         return PostOutcome(sub, day, status, hit, None, record)
 

@@ -105,3 +105,22 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     missing = [option.env for option in OPTIONS if f"| `{option.env}` |" not in readme]
     assert missing == []
+
+
+def test_every_option_is_a_declared_settings_field_with_its_default() -> None:
+    """Settings declares one field per option in OPTIONS, in order, with the option's default."""
+    from dataclasses import fields
+
+    from bot.settings import OPTIONS
+
+    declared = [(f.name, f.default) for f in fields(Settings) if f.name != "sources"]
+    assert declared == [(option.key, option.default) for option in OPTIONS]
+
+
+def test_settings_cannot_be_changed_after_loading() -> None:
+    """Settings is frozen: code that tries to change a value at run time fails loudly."""
+    from dataclasses import FrozenInstanceError
+
+    settings = Settings.load({})
+    with pytest.raises(FrozenInstanceError):
+        settings.port = 1  # type: ignore[misc]
