@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .messages import LIBRARY_EMPTY, QUOTE_GONE
 from .models import (
     UNKNOWN_SPEAKER,
     Context,
@@ -168,7 +169,7 @@ class Library:
         if episode_id in self._episodes and ordinal.isdigit():
             row = self.index.passage_row_at(episode_id, int(ordinal))
         if row is None:
-            raise QueryError("That quote is no longer in the library.")
+            raise QueryError(QUOTE_GONE)
         return passage_from_row(row, self._episodes)
 
     def random(self, rng: random.Random | None = None) -> Hit:
@@ -176,13 +177,13 @@ class Library:
         rng = rng or random.Random()
         count = self.index.passage_count()
         if not count:
-            raise QueryError("The library is empty: no transcripts are loaded.")
+            raise QueryError(LIBRARY_EMPTY)
         for _ in range(20):
             row = self.index.passage_row_by_rank(rng.randrange(count))
             if row and len(row[6].split()) >= RANDOM_MIN_WORDS:
                 break
         if row is None:  # the index changed under us; an empty answer beats a crash
-            raise QueryError("The library is empty: no transcripts are loaded.")
+            raise QueryError(LIBRARY_EMPTY)
         return Hit(passage_from_row(row, self._episodes), 0.0)
 
     def passages(self) -> Iterator[Passage]:

@@ -11,11 +11,10 @@ from typing import Any
 
 import discord
 
-from bot import AdviceService, Library, Settings
+from bot import AdviceService, Claims, Library, Settings
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
-from .claims import Claims
 from .commands import QuoteTree, add_commands
 from .daily import add_daily_commands
 from .sync import default_state_path, sync_commands

@@ -17,7 +17,7 @@ from discord import app_commands
 
 from bot import QueryError
 
-from .embeds import fit_content
+from .embeds import fit_content, neutralise_mentions
 from .permissions import CANNOT_SEND_IN_CHANNEL, MISSING_ACCESS, PERMISSION_NAMES, POST_PERMISSIONS
 
 log = logging.getLogger(__name__)
@@ -89,11 +89,17 @@ async def update(interaction: discord.Interaction, **message: Any) -> None:
         await interaction.edit_original_response(**message)
 
 
+def query_error_text(error: QueryError) -> str:
+    """The core's sentence for a refused query, as message content: its markdown (backticks
+    around examples) kept, mentions made inert, within Discord's 2,000 characters."""
+    return fit_content(neutralise_mentions(str(error)))
+
+
 def explain(error: BaseException) -> str | None:
     """The message a member sees for an error, or None when nothing can be shown."""
     error = _unwrap(error)
     if isinstance(error, QueryError):
-        return fit_content(str(error))
+        return query_error_text(error)
     if isinstance(error, discord.RateLimited):
         return (
             f"Discord asked me to slow down. Please try again in {error.retry_after:.0f} seconds."

@@ -20,10 +20,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdviceService, Library, QueryError, Settings
+from bot import AdviceService, Claims, Library, QueryError, Settings
 
 from . import answers, blocks, daily
-from .dedupe import Deduper, redelivery_filter
+from .dedupe import redelivery_filter, remembered_deliveries
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
 from .guard import apologising as _apologising
@@ -78,7 +78,7 @@ def create_app(
     client: AsyncWebClient | None = None,
     *,
     rng: random.Random | None = None,
-    deliveries: Deduper | None = None,
+    deliveries: Claims | None = None,
     advice: AdviceService | None = None,
 ) -> AsyncApp:
     """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
@@ -90,10 +90,12 @@ def create_app(
         # Never None: bolt would then read the environment behind the settings' back.
         signing_secret=settings.slack_signing_secret or "",
     )
-    app.middleware(redelivery_filter(deliveries or Deduper()))
+    app.middleware(redelivery_filter(deliveries or remembered_deliveries()))
     daily_listeners = daily.DailyListeners(advice, anyone=settings.slack_daily_anyone)
     daily_listeners.register(app)
-    QuoteListeners(library, rng or random.Random(), Deduper(), daily_listeners).register(app)
+    QuoteListeners(
+        library, rng or random.Random(), remembered_deliveries(), daily_listeners
+    ).register(app)
     app.error(_on_error)
     return app
 
@@ -105,7 +107,7 @@ class QuoteListeners:
         self,
         library: Library,
         rng: random.Random,
-        shares: Deduper,
+        shares: Claims,
         daily_listeners: daily.DailyListeners | None = None,
     ) -> None:
         self.library = library
@@ -172,11 +174,9 @@ class QuoteListeners:
 
     def _random_view(self, view: View) -> blocks.Message:
         try:
-            hit, _ = answers.resolve(self.library, view) or (None, None)
+            hit = answers.shown_hit(self.library, view)
         except QueryError as exc:
             return answers.error_notice(exc)
-        if hit is None:
-            return blocks.notice(EXPIRED)
         context = self.library.context(hit, view.context, view.context) if view.context else None
         return blocks.preview(hit, view, context=context)
 

@@ -17,7 +17,6 @@ from discord_fakes import (
     http_error,
 )
 
-from adapters.discord_bot.claims import Claims
 from adapters.discord_bot.replies import UNKNOWN_INTERACTION
 
 
@@ -260,17 +259,6 @@ async def test_expired_interaction_is_logged_and_the_bot_keeps_running(harness, 
     del fake.failures[("POST", "/interactions/{webhook_id}/{webhook_token}/callback")]
     await harness.command(bot, "quote", query="layoffs")
     assert fake.callbacks[-1].data["embeds"]
-
-
-def test_claims_hold_a_key_until_released_and_forget_the_oldest():
-    """A key is claimed once until released; past `max_keys` the oldest claim is forgotten."""
-    claims = Claims(max_keys=2)
-    assert claims.claim(1) and not claims.claim(1)
-    claims.release(1)
-    assert claims.claim(1)
-    assert claims.claim(2) and claims.claim(3)
-    assert 1 not in claims and 2 in claims and 3 in claims
-    claims.release(4)  # releasing a key never claimed is harmless
 
 
 def test_only_typed_queries_count_as_discord_searches(seed_library) -> None:
