@@ -77,14 +77,14 @@ def plan_for(
     if not (slack or discord_):
         raise ConfigError(NOTHING_CONFIGURED)
     if slack:
-        from .slack.startup_checks import token_problem
+        from .slack import token_problem
 
         problem = token_problem(settings)
         if problem:
             raise ConfigError(problem)
     if not discord_:
         return Plan(slack=True, discord=False)
-    from .discord_bot.startup_checks import check_token, parse_shards
+    from .discord_bot import check_token, parse_shards
 
     check_token(settings.discord_token)
     shards = parse_shards(getattr(args, "shards", None)) or settings.discord_shards
@@ -170,7 +170,7 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
         service.store.close()
         raise
 
-    from .slack.server import create_web_app, serve_http
+    from .slack import create_web_app, serve_http
 
     http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
     web_app = create_web_app(http_mode_slack)
@@ -243,9 +243,7 @@ async def _drain_replies(timeout: float) -> None:
 async def _start_slack(
     library: Library, settings: Settings, service: AdviceService, readiness: Readiness
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
-    from .slack.advice import SlackAdviceSender
-    from .slack.app import create_app
-    from .slack.server import connect_socket_mode
+    from .slack import SlackAdviceSender, connect_socket_mode, create_app
 
     bolt_app = create_app(library, settings, advice=service)
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
@@ -268,8 +266,7 @@ async def _start_discord(
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
-    from .discord_bot.client import create_bot
-    from .discord_bot.endpoints import point_discord_at
+    from .discord_bot import create_bot, point_discord_at
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     # The client registers its advice sender itself; the loop is this process's one scheduler.
