@@ -112,13 +112,17 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
+    metrics = Metrics()
     library = Library.from_settings(
-        settings, getattr(args, "corpus", None), getattr(args, "index", None)
+        settings,
+        getattr(args, "corpus", None),
+        getattr(args, "index", None),
+        search_observer=metrics.observe_search,
     )
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
-        asyncio.run(serve(library, settings, plan, host, port))
+        asyncio.run(serve(library, settings, plan, host, port, metrics))
     except ConfigError as exc:
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
@@ -127,29 +131,33 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
     return 0
 
 
-async def serve(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> None:
-    """Run until SIGINT or SIGTERM, then shut down in order."""
+async def serve(
+    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
+) -> None:
+    """Run until SIGINT or SIGTERM, then shut down in order. `metrics` is what `library`
+    reports its searches to; the advice scheduler reports its posts there too."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(library, settings, plan, host, port)
+    running = await start(library, settings, plan, host, port, metrics)
     try:
         await stop.wait()
     finally:
         await shutdown(running)
 
 
-async def start(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> Running:
+async def start(
+    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
+) -> Running:
     """Start the planned platforms, the scheduler and the HTTP server."""
     slack, discord_ = plan.slack, plan.discord
-    metrics = Metrics()
-    library.search_observer = metrics.observe_search
-    service = create_advice_service(library, settings)
-    service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
-        platform, "advice", ok
-    )
+
+    def count_post(platform: str, ok: bool) -> None:
+        metrics.observe_post(platform, "advice", ok)
+
+    service = create_advice_service(library, settings, delivery_observer=count_post)
     readiness = Readiness()
     readiness.add("index", lambda: library.index.passage_count() > 0)
     readiness.add("database", service.store.ping)

@@ -58,12 +58,23 @@ def default_index_path(corpus: Path) -> Path:
     return Path(tempfile.gettempdir()) / "quotebot" / path.name
 
 
+# (source, seconds, hits or None when the search failed): what metrics count per search.
+SearchObserver = Callable[[str, float, int | None], None]
+
+
 class Library:
     """Transcripts of one corpus, indexed and searchable. Safe to share between threads."""
 
     def __init__(
-        self, corpus: Path, index: SearchIndex, report: SyncReport, cache_size: int = 256
+        self,
+        corpus: Path,
+        index: SearchIndex,
+        report: SyncReport,
+        cache_size: int = 256,
+        search_observer: SearchObserver | None = None,
     ) -> None:
+        """`search_observer` is called as (source, seconds, hits or None on error) after every
+        search; see metrics.py."""
         self.corpus = corpus
         self.index = index
         self.report = report
@@ -76,8 +87,7 @@ class Library:
             if title
         ]
         self._choices = self._filter_choices(section_counts)
-        # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
-        self.search_observer: Callable[[str, float, int | None], None] | None = None
+        self.search_observer = search_observer
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
     @classmethod
@@ -86,6 +96,7 @@ class Library:
         corpus: Path | str | None = None,
         index_path: Path | str | None = None,
         cache_size: int = 256,
+        search_observer: SearchObserver | None = None,
     ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
@@ -95,14 +106,20 @@ class Library:
         index = SearchIndex(path)
         # Skipped transcripts are in `report.errors`; each front end says so its own way.
         report = index.sync(corpus_path)
-        return cls(corpus_path, index, report, cache_size)
+        return cls(corpus_path, index, report, cache_size, search_observer)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, corpus: Path | str | None = None, index: Path | str | None = None
+        cls,
+        settings: Settings,
+        corpus: Path | str | None = None,
+        index: Path | str | None = None,
+        search_observer: SearchObserver | None = None,
     ) -> Library:
         """Load the configured corpus (command-line values win), logging skipped transcripts."""
-        library = cls.load(corpus or settings.corpus, index or settings.index)
+        library = cls.load(
+            corpus or settings.corpus, index or settings.index, search_observer=search_observer
+        )
         for error in library.errors:
             log.warning("skipped %s", error)
         return library

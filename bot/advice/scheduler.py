@@ -84,7 +84,10 @@ class AdviceScheduler:
         max_sleep: timedelta = timedelta(minutes=10),
         concurrency: int = 8,
         waiter: Callable[[asyncio.Event, float], Awaitable[None]] = _wait_for_event,
+        delivery_observer: Callable[[str, bool], None] | None = None,
     ) -> None:
+        """`delivery_observer` is called as (platform, ok) after every delivery attempt (the
+        runner counts them in its metrics)."""
         if lease <= send_timeout:
             raise ValueError("the claim lease must be longer than the send timeout")
         self.store = store
@@ -103,8 +106,7 @@ class AdviceScheduler:
         self._changed = asyncio.Event()
         self._waiter = waiter
         self._stopping = False
-        # Called as (platform, ok) after every delivery attempt; the runner counts them.
-        self.delivery_observer: Callable[[str, bool], None] | None = None
+        self.delivery_observer = delivery_observer
 
     def add_sender(self, sender: AdviceSender) -> None:
         """Register (or replace) the sender for `sender.platform`; adapters call this at start."""

@@ -18,6 +18,7 @@ from discord_fakes import (
 )
 
 from adapters.discord_bot.replies import UNKNOWN_INTERACTION
+from bot import Library
 
 
 async def ask(harness, client, **options):
@@ -266,11 +267,15 @@ def test_only_typed_queries_count_as_discord_searches(seed_library) -> None:
     from adapters.discord_bot.answers import BUTTON_SOURCE, Quoter
 
     seen: list[str] = []
-    seed_library.search_observer = lambda source, seconds, hits: seen.append(source)
+    observed = Library.load(
+        seed_library.corpus,
+        seed_library.index.path,
+        search_observer=lambda source, seconds, hits: seen.append(source),
+    )
     try:
-        quoter = Quoter(seed_library)
+        quoter = Quoter(observed)
         quoter.page("layoffs", 0)
         quoter.page("layoffs", 1, BUTTON_SOURCE)
     finally:
-        seed_library.search_observer = None
+        observed.close()
     assert seen == ["discord", "discord-button"]
