@@ -23,6 +23,7 @@ import discord
 
 from bot import AdvicePost, ConfigError, Delivery, Hit, Settings, Subscription
 
+from . import messages
 from .embeds import hit_embed
 from .permissions import (
     CANNOT_SEND_IN_CHANNEL,
@@ -33,8 +34,6 @@ from .permissions import (
 
 log = logging.getLogger(__name__)
 
-TITLE = "Advice of the day"
-FOOTER = "Advice of the day · /quote-daily"
 NO_MENTIONS = discord.AllowedMentions.none()
 # A cron run should not wait long for a rate limit: the claim is retried on a later run.
 REST_RATELIMIT_WAIT = 10.0
@@ -57,8 +56,8 @@ THREAD_TYPES = {10, 11, 12}  # announcement, public and private threads
 
 def advice_embed(hit: Hit) -> discord.Embed:
     """The daily post: the excerpt as `/quote` shows it, titled "Advice of the day"."""
-    embed = hit_embed(hit, FOOTER)
-    embed.title = TITLE
+    embed = hit_embed(hit, messages.ADVICE_FOOTER)
+    embed.title = messages.ADVICE_TITLE
     return embed
 
 

@@ -17,6 +17,7 @@ from discord import app_commands
 from bot import Hit, Library, Page, QueryError, SearchResult, fold, messages, no_match, page_at
 
 from . import embeds
+from . import messages as discord_messages
 from .replies import DEFER_AFTER
 
 MAX_CHOICES = 25
@@ -25,13 +26,6 @@ MAX_CONTEXT = 3
 RANDOM_FOOTER = "/quote-random"
 BUTTON_SOURCE = "discord-button"
 _FOOTER = re.compile(r"^Result (?P<n>\d+) of (?P<total>\d+\+?) · /quote (?P<query>.+)$", re.DOTALL)
-SUGGESTIONS = (
-    "fewer or different words (`layoffs`, `promotion`)",
-    'an exact phrase in quotes (`"stack ranking"`)',
-    "no `speaker:`, `section:` or `episode:` filter",
-    "`/quote-random` for a surprise",
-)
-NEAREST_SECTIONS = "Nearest sections: "
 
 
 def build_query(
@@ -190,14 +184,14 @@ class Quoter:
             lines.append(messages.WORDS_NOWHERE.format(words=words))
         if answer.sections:
             lines.append(
-                NEAREST_SECTIONS
+                discord_messages.NEAREST_SECTIONS
                 + ", ".join(
                     f'“{embeds.safe_markdown(title)}” (`in:"{embeds.shorten(title, 80)}"`)'
                     for title in answer.sections
                 )
             )
-        lines.append("Try:")
-        lines.extend(f"• {tip}" for tip in SUGGESTIONS)
+        lines.append(discord_messages.TRY)
+        lines.extend(f"• {tip}" for tip in discord_messages.TRY_TIPS)
         return embeds.fit_content("\n".join(lines))
 
     @staticmethod

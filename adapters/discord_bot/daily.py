@@ -12,23 +12,10 @@ from discord import Interaction, app_commands
 
 from bot import AdviceService, timezone_choices
 
-from . import replies
+from . import messages, replies
 from .embeds import fit_content, neutralise_mentions, safe_markdown
 
 PLATFORM = "discord"
-NOT_ENABLED = (
-    "Daily advice is not enabled on this bot. The bot's operator can turn it on "
-    "(it needs a database; see the README's “Advice of the day”)."
-)
-REFUSAL = (
-    "Sorry, only members who can manage this channel (the Manage Channels permission) can "
-    "change its daily advice. Anyone can see it with `/quote-daily status`."
-)
-GUILD_ONLY = "Daily advice is for server channels, not direct messages."
-NO_ZONE_NOTE = (
-    " Discord servers have no time zone setting, so this uses {zone}; "
-    "add `timezone:` (like Europe/Berlin) to pick yours."
-)
 
 
 class DailyCommands(app_commands.Group):
@@ -77,7 +64,7 @@ class DailyCommands(app_commands.Group):
         )
         text = safe_markdown(reply.text)
         if reply.ok and timezone is None and reply.subscription is not None:
-            text += NO_ZONE_NOTE.format(zone=reply.subscription.timezone)
+            text += messages.DAILY_NO_ZONE_NOTE.format(zone=reply.subscription.timezone)
         await _answer(interaction, text)
 
     @on.autocomplete("timezone")
@@ -141,10 +128,10 @@ class DailyCommands(app_commands.Group):
     async def _service(self, interaction: Interaction) -> AdviceService | None:
         """The service, or None after telling the member why the command cannot run here."""
         if self.advice is None:
-            await _answer(interaction, NOT_ENABLED)
+            await _answer(interaction, messages.DAILY_NOT_ENABLED)
             return None
         if interaction.guild_id is None or interaction.channel_id is None:
-            await _answer(interaction, GUILD_ONLY)
+            await _answer(interaction, messages.DAILY_GUILD_ONLY)
             return None
         return self.advice
 
@@ -152,7 +139,7 @@ class DailyCommands(app_commands.Group):
         """As `_service`, for members with Manage Channels in this channel only."""
         service = await self._service(interaction)
         if service is not None and not interaction.permissions.manage_channels:
-            await _answer(interaction, REFUSAL)
+            await _answer(interaction, messages.DAILY_REFUSAL)
             return None
         return service
 

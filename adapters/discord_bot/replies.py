@@ -17,6 +17,7 @@ from discord import app_commands
 
 from bot import QueryError
 
+from . import messages
 from .embeds import fit_content, neutralise_mentions
 from .permissions import CANNOT_SEND_IN_CHANNEL, MISSING_ACCESS, PERMISSION_NAMES, POST_PERMISSIONS
 
@@ -101,29 +102,22 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, QueryError):
         return query_error_text(error)
     if isinstance(error, discord.RateLimited):
-        return (
-            f"Discord asked me to slow down. Please try again in {error.retry_after:.0f} seconds."
-        )
+        return messages.SLOW_DOWN_FOR.format(seconds=error.retry_after)
     if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
         return None  # The interaction expired: there is no one to tell.
     if isinstance(error, discord.Forbidden) or (
         isinstance(error, discord.HTTPException)
         and error.code in (MISSING_ACCESS, CANNOT_SEND_IN_CHANNEL)
     ):
-        return (
-            "I'm not allowed to post in this channel. A server admin can give me "
-            + ", ".join(PERMISSION_NAMES[p] for p in POST_PERMISSIONS)
-            + " here."
-        )
+        needed = ", ".join(PERMISSION_NAMES[p] for p in POST_PERMISSIONS)
+        return messages.NOT_ALLOWED_TO_POST.format(needed=needed)
     if isinstance(error, discord.HTTPException) and error.status == 429:
-        return "Discord is rate limiting me right now. Please try again in a minute."
+        return messages.RATE_LIMITED
     if isinstance(error, discord.HTTPException):
-        return (
-            f"Discord refused that answer (error {error.code or error.status}). Please try again."
-        )
+        return messages.REFUSED.format(code=error.code or error.status)
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use that here."
-    return "Something went wrong on my side; it has been logged. Please try again."
+        return messages.CHECK_FAILED
+    return messages.SOMETHING_WENT_WRONG
 
 
 def log_failure(interaction: discord.Interaction, error: BaseException) -> None:

@@ -23,7 +23,7 @@ from discord import ui
 
 from bot import Claims, Context, Hit, Page
 
-from . import replies
+from . import messages, replies
 from .answers import (
     BUTTON_SOURCE,
     MAX_CONTEXT,
@@ -82,8 +82,7 @@ class OwnedButton(ui.DynamicItem[ui.Button], template=r"qb:(?!)"):
             await replies.send(
                 interaction,
                 ephemeral=True,
-                content="Only the member who asked can use these buttons. "
-                "Try `/quote` to get your own answer.",
+                content=messages.STRANGER,
             )
         except discord.HTTPException as exc:
             log.warning("could not refuse a stranger's button press: %s", exc)
@@ -129,7 +128,7 @@ class PageButton(
         quoter = quoter_of(interaction)
         shown = _shown(interaction)
         if shown is None:
-            await replies.send(interaction, ephemeral=True, content=STALE)
+            await replies.send(interaction, ephemeral=True, content=messages.STALE)
             return
         query, _ = shown
         page = await replies.compute(
@@ -229,28 +228,26 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
     async def run(self, interaction: discord.Interaction) -> None:
         message = interaction.message
         if message is None or not message.embeds or interaction.channel is None:
-            await replies.send(interaction, ephemeral=True, content=STALE)
+            await replies.send(interaction, ephemeral=True, content=messages.STALE)
             return
         missing = missing_in_interaction(interaction)
         if missing:
             await replies.send(
                 interaction,
                 ephemeral=True,
-                content="I can't post in this channel: a server admin needs to give me "
-                + ", ".join(missing)
-                + " here.",
+                content=messages.CANNOT_POST_MISSING.format(missing=", ".join(missing)),
             )
             return
         # A double click sends two presses: only the first to claim the answer posts it. The
         # claim is kept once posted and given back if posting fails, so a retry can work.
         shares = shares_of(interaction)
         if not shares.claim(message.id):
-            await replies.send(interaction, ephemeral=True, content=ALREADY_SHARED)
+            await replies.send(interaction, ephemeral=True, content=messages.ALREADY_SHARED)
             return
         try:
             await interaction.response.defer()
             await interaction.channel.send(  # type: ignore[union-attr]
-                content=f"Shared by {interaction.user.mention}",
+                content=messages.SHARED_BY.format(member=interaction.user.mention),
                 embed=message.embeds[0],
                 allowed_mentions=replies.NO_MENTIONS,
             )
@@ -264,8 +261,6 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
 
 
 DYNAMIC_ITEMS = (PageButton, ContextButton, PostButton)
-STALE = "This answer is too old for its buttons. Run `/quote` again."
-ALREADY_SHARED = "This answer is already posted in the channel."
 
 
 def answer_view(

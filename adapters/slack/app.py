@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import AdviceService, Claims, Library, QueryError, Settings
 
-from . import answers, blocks, daily
+from . import answers, blocks, daily, messages
 from .dedupe import redelivery_filter, remembered_deliveries
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
@@ -36,7 +36,6 @@ COMMANDS = (answers.COMMAND, daily.COMMAND)
 DEFAULT_API_URL = "https://slack.com/api/"
 # How often a rate-limited call is tried again, each after Slack's Retry-After.
 RATE_LIMIT_RETRIES = 2
-EXPIRED = "This preview has expired. Run `/quote` again."
 
 
 def api_base_url(settings: Settings) -> str:
@@ -158,7 +157,7 @@ class QuoteListeners:
         await ack()
         view = _view(action)
         if view is None:
-            await respond(replace_original=True, **blocks.notice(EXPIRED).as_kwargs())
+            await respond(replace_original=True, **blocks.notice(messages.EXPIRED).as_kwargs())
             return
         if view.is_random:
             message = await asyncio.to_thread(self._random_view, view)
@@ -209,7 +208,7 @@ class QuoteListeners:
         channel = _channel_id(body)
         user = (body.get("user") or {}).get("id", "")
         if view is None or not channel:
-            await respond(replace_original=True, **blocks.notice(EXPIRED).as_kwargs())
+            await respond(replace_original=True, **blocks.notice(messages.EXPIRED).as_kwargs())
             return
         container = body.get("container") or {}
         share_key = f"{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 
 from bot import Context, Excerpt, Hit, NoMatch, Passage, attribution_of, fitted, messages, shorten
 
+from . import messages as slack_messages
 from .escaping import link, mention, mrkdwn
 from .state import MAX_CONTEXT, View
 
@@ -34,7 +35,6 @@ FALLBACK_LIMIT = 300
 HELP_SECTIONS_SHOWN = 20
 HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
-ADVICE_HEADER = "Advice of the day"
 HEADER_LIMIT = 150
 # Budgets (after escaping) of the parts of a no-match answer: together well under a section.
 NO_MATCH_QUERY_LIMIT = 600
@@ -184,7 +184,7 @@ def hit_message(
     )
 
 
-def advice_message(hit: Hit, header: str = ADVICE_HEADER) -> Message:
+def advice_message(hit: Hit, header: str = slack_messages.ADVICE_HEADER) -> Message:
     """The daily post: an "Advice of the day" header above the quote and its attribution."""
     message = hit_message(hit)
     return Message(
@@ -251,7 +251,7 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
             f"• `{command} in:pip get out`  only sections matching “pip”",
             f"• `{command} episode:peterman promo`  only matching episodes",
             f"• `{command} random`  a random quote",
-            "You see a private preview first; *Send* shares it with the channel.",
+            slack_messages.PRIVATE_PREVIEW,
         )
     )
     blocks: list[Block | None] = [SectionBlock(text=_markdown(usage))]
@@ -303,16 +303,17 @@ def no_match_message(command: str, answer: NoMatch) -> Message:
     if answer.ignored_words:
         words = _inert(", ".join(answer.ignored_words), NO_MATCH_WORDS_LIMIT)
         lines.append(messages.WORDS_NOWHERE.format(words=words))
-    last = f"Try fewer or other words, or `{command} help` for examples."
+    last = slack_messages.TRY_OTHER_WORDS.format(command=command)
     tries: list[str] = []
     for title in answer.sections:
         candidate = [*tries, _suggestion(command, title)]
-        text = "\n".join([*lines, f"Nearest sections: {', '.join(candidate)}", last])
+        nearest = slack_messages.NEAREST_SECTIONS.format(sections=", ".join(candidate))
+        text = "\n".join([*lines, nearest, last])
         if len(text) > SECTION_LIMIT:
             break
         tries = candidate
     if tries:
-        lines.append(f"Nearest sections: {', '.join(tries)}")
+        lines.append(slack_messages.NEAREST_SECTIONS.format(sections=", ".join(tries)))
     lines.append(last)
     return Message(lines[0], _blocks(SectionBlock(text=_markdown("\n".join(lines)))))
 

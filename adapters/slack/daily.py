@@ -32,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import AdviceService
 
-from . import blocks
+from . import blocks, messages
 from .delivery import CONNECTION_FAILED, error_code
 from .escaping import escape
 from .guard import apologising
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 COMMAND = "/quote-daily"
 PLATFORM = "slack"
 ACTIONS = ("on", "off", "status", "now", "help")
-NOT_ENABLED = "Daily advice is not enabled on this bot. Ask whoever runs it to turn it on."
 _WEEKDAYS = {"weekdays", "weekday", "weekdays-only", "workdays", "mon-fri"}
 _EVERY_DAY = {"daily", "everyday", "every-day", "every", "day"}
 _MERIDIEM = {"am", "pm", "a.m.", "p.m."}
@@ -104,11 +103,11 @@ def parse(text: str) -> DailyRequest:
             time += lowered
         elif re.match(r"\d", word):
             if time is not None:
-                return DailyRequest("help", problem="Give one time, like `09:00`.")
+                return DailyRequest("help", problem=messages.DAILY_ONE_TIME)
             time = word
         else:
             if zone is not None:
-                return DailyRequest("help", problem="Give one time zone, like `Europe/Berlin`.")
+                return DailyRequest("help", problem=messages.DAILY_ONE_ZONE)
             zone = word
     return DailyRequest("on", time, zone, weekdays)
 
@@ -132,15 +131,9 @@ def help_text(command: str, anyone: bool) -> str:
 
 def refusal(member: Member) -> str:
     """The polite no, saying who can and what everyone can do."""
-    if member.is_guest:
-        text = "Sorry, guests can't change this channel's daily advice."
-    else:
-        text = (
-            "Sorry, only workspace admins and owners can change this channel's daily advice. "
-            "Ask one of them, or see the schedule with `/quote-daily status`."
-        )
+    text = messages.DAILY_GUESTS_REFUSED if member.is_guest else messages.DAILY_ADMINS_ONLY
     if member.error:
-        text += f" (I couldn't look you up: `{member.error}`.)"
+        text += messages.DAILY_LOOKUP_FAILED.format(error=member.error)
     return text
 
 
@@ -187,7 +180,7 @@ class DailyListeners:
             usage = help_text(name, self.anyone)
             return f"{escape(request.problem)}\n{usage}" if request.problem else usage
         if self.advice is None:
-            return NOT_ENABLED
+            return messages.DAILY_NOT_ENABLED
         channel = str(command.get("channel_id") or "")
         user = str(command.get("user_id") or "")
         if request.action == "status":

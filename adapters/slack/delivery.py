@@ -20,30 +20,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from . import messages
 from .blocks import Message
 
 log = logging.getLogger(__name__)
 
 # The error of a post that never reached Slack (timeout, connection refused or reset).
-CONNECTION_FAILED = "connection_failed"
-
-# What each Web API error means for the person who pressed Send.
-ERROR_MESSAGES = {
-    "not_in_channel": (
-        "I can't post in this channel because I'm not a member. "
-        "Add me with `/invite @quotebot`, then press *Send* again."
-    ),
-    "channel_not_found": (
-        "I can't see this channel: private channels and group messages need me added first "
-        "(`/invite @quotebot`)."
-    ),
-    "is_archived": "This channel is archived, so nothing can be posted to it.",
-    "ratelimited": "Slack is asking me to slow down. Please press *Send* again in a minute.",
-    "restricted_action": "This workspace's settings don't allow me to post in this channel.",
-    "msg_too_long": "That quote is too long for one Slack message.",
-    "msg_blocks_too_long": "That quote is too long for one Slack message.",
-    CONNECTION_FAILED: "I couldn't reach Slack just now. Please try again in a moment.",
-}
+CONNECTION_FAILED = messages.CONNECTION_FAILED
 
 # Errors that pass: worth trying again later.
 TRANSIENT = {
@@ -105,9 +88,7 @@ def header(headers: Mapping[str, Any] | None, name: str) -> str | None:
 
 def user_message(error: str) -> str:
     """Words for the user about a Web API error code."""
-    return ERROR_MESSAGES.get(
-        error, f"Slack didn't accept the message (`{error}`). Please try again in a moment."
-    )
+    return messages.POST_ERRORS.get(error, messages.POST_REFUSED.format(error=error))
 
 
 def refused(channel: str, exc: SlackApiError) -> DeliveryFailed:

@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-log = logging.getLogger(__name__)
+from . import messages
 
-APOLOGY = "Sorry, something went wrong on my side. Please try again."
+log = logging.getLogger(__name__)
 
 
 def apologising(
@@ -41,6 +41,6 @@ async def apologise(respond: AsyncRespond | None) -> None:
     """Tell the user something went wrong (best effort: the error is logged by the caller)."""
     if respond is not None and getattr(respond, "response_url", None):
         try:
-            await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
+            await respond(response_type="ephemeral", replace_original=False, text=messages.APOLOGY)
         except Exception:
             log.warning("could not tell the user about the error")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import messages
 from bot.cli.command import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def test_json_output_follows_the_contract(capsys: pytest.CaptureFixture[str]) ->
 def test_typo_corrections_are_announced(capsys: pytest.CaptureFixture[str]) -> None:
     """A corrected query says what it searched for instead."""
     code, out, _ = run(capsys, "search", "layofs")
-    assert code == 0 and out.startswith("Showing results for: layoffs")
+    assert code == 0 and out.startswith(messages.SHOWING_RESULTS_FOR.format(query="layoffs"))
 
 
 def test_no_results_exits_1_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord_fakes import EPHEMERAL, OWNER_ID, button, buttons
 
-from adapters.discord_bot.answers import NEAREST_SECTIONS
+from adapters.discord_bot.messages import NEAREST_SECTIONS
 from bot import messages, nearest_sections
 
 NO_PINGS = {"parse": []}

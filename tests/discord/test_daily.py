@@ -25,8 +25,8 @@ from discord_fakes import (
     load_payload,
 )
 
-from adapters.discord_bot.advice import TITLE, DiscordAdviceSender, create_sender
-from adapters.discord_bot.daily import NOT_ENABLED, REFUSAL
+from adapters.discord_bot import messages
+from adapters.discord_bot.advice import DiscordAdviceSender, create_sender
 from bot import Library
 from bot.advice.delivery import AdvicePost, advice_nonce
 from bot.advice.schedule import Subscription
@@ -241,7 +241,7 @@ async def test_now_posts_once_and_a_second_now_does_not_post_again(
     assert await daily(harness, daily_bot, "now") == "Posted today's advice."
     [post] = posts(fake)
     [embed] = post.payload["embeds"]
-    assert embed["title"] == TITLE
+    assert embed["title"] == messages.ADVICE_TITLE
     expected = service.scheduler.pool.advice_for(str(CHANNEL_ID), date(2025, 3, 3))
     assert expected.speaker in embed["author"]["name"]
 
@@ -259,7 +259,7 @@ async def test_only_members_with_manage_channels_may_change_it(harness, daily_bo
     await daily(harness, daily_bot, "on")
     for sub in ("on", "off", "now"):
         text = await daily(harness, daily_bot, sub, user_id=STRANGER_ID, member_permissions=MEMBER)
-        assert text == REFUSAL
+        assert text == messages.DAILY_REFUSAL
     assert len(service.store.subscriptions()) == 1
     assert posts(fake) == []
 
@@ -292,8 +292,8 @@ async def test_a_role_overwrite_can_give_back_what_everyone_lost(harness, daily_
 
 async def test_without_a_service_daily_advice_is_not_enabled(harness, bot):
     """A bot built without an AdviceService answers /quote-daily with "not enabled"."""
-    assert await daily(harness, bot, "on") == NOT_ENABLED
-    assert await daily(harness, bot, "status") == NOT_ENABLED
+    assert await daily(harness, bot, "on") == messages.DAILY_NOT_ENABLED
+    assert await daily(harness, bot, "status") == messages.DAILY_NOT_ENABLED
 
 
 async def test_slow_subscribe_defers_then_follows_up(harness, daily_bot, fake):
@@ -325,7 +325,7 @@ async def test_scheduled_post_carries_the_nonce_with_enforce_nonce(
     assert len(post.payload["nonce"]) <= 25
     assert post.payload["enforce_nonce"] is True
     assert post.payload["allowed_mentions"] == {"parse": []}
-    assert post.payload["embeds"][0]["title"] == TITLE
+    assert post.payload["embeds"][0]["title"] == messages.ADVICE_TITLE
     record = service.store.post("discord", str(CHANNEL_ID), date(2025, 3, 3))
     assert record.status == "sent" and record.message_id == outcome.delivery.message_id
 

@@ -6,6 +6,7 @@ import discord
 import pytest
 from discord_fakes import http_error
 
+from adapters.discord_bot import messages
 from adapters.discord_bot.replies import explain
 from bot import QueryError
 
@@ -16,25 +17,24 @@ from bot import QueryError
         (QueryError("Type some words."), "Type some words."),
         (
             discord.RateLimited(12.3),
-            "Discord asked me to slow down. Please try again in 12 seconds.",
+            messages.SLOW_DOWN_FOR.format(seconds=12),
         ),
         (http_error(discord.NotFound, 404, 10062, "Unknown interaction"), None),
         (
             http_error(discord.Forbidden, 403, 50013, "Missing Permissions"),
-            "I'm not allowed to post in this channel. A server admin can give me View Channel, "
-            "Send Messages, Embed Links here.",
+            messages.NOT_ALLOWED_TO_POST.format(needed="View Channel, Send Messages, Embed Links"),
         ),
         (
             http_error(discord.HTTPException, 429, 0, "Too Many Requests"),
-            "Discord is rate limiting me right now. Please try again in a minute.",
+            messages.RATE_LIMITED,
         ),
         (
             http_error(discord.DiscordServerError, 503, 0, "Unavailable"),
-            "Discord refused that answer (error 503). Please try again.",
+            messages.REFUSED.format(code=503),
         ),
         (
             RuntimeError("bug"),
-            "Something went wrong on my side; it has been logged. Please try again.",
+            messages.SOMETHING_WENT_WRONG,
         ),
     ],
 )

@@ -17,6 +17,7 @@ from discord_fakes import (
     http_error,
 )
 
+from adapters.discord_bot import messages
 from adapters.discord_bot.replies import UNKNOWN_INTERACTION
 from bot import Library
 
@@ -111,7 +112,7 @@ async def test_post_to_channel_twice_posts_once(harness, bot, fake):
     assert len(fake.find("POST", "/channels/{channel_id}/messages")) == 1
     repeat = fake.callbacks[-1].data
     assert repeat["flags"] & EPHEMERAL
-    assert repeat["content"] == "This answer is already posted in the channel."
+    assert repeat["content"] == messages.ALREADY_SHARED
 
 
 async def test_post_to_channel_pressed_again_while_posting_posts_once(harness, bot, fake):
@@ -165,9 +166,8 @@ async def test_post_without_permission_explains_what_is_missing(harness, bot, fa
     assert not fake.find("POST", "/channels/")
     data = fake.callbacks[-1].data
     assert data["flags"] & EPHEMERAL
-    assert data["content"] == (
-        "I can't post in this channel: a server admin needs to give me Send Messages, "
-        "Embed Links here."
+    assert data["content"] == messages.CANNOT_POST_MISSING.format(
+        missing="Send Messages, Embed Links"
     )
 
 
@@ -188,8 +188,8 @@ async def test_post_refused_by_discord_is_explained_and_logged(harness, bot, fak
     followup = fake.calls[-1]
     assert followup.path == "/webhooks/{webhook_id}/{webhook_token}"
     assert followup.payload["flags"] & EPHEMERAL
-    assert followup.payload["content"].startswith("I'm not allowed to post in this channel.")
-    assert "Send Messages" in followup.payload["content"]
+    needed = "View Channel, Send Messages, Embed Links"
+    assert followup.payload["content"] == messages.NOT_ALLOWED_TO_POST.format(needed=needed)
     [record] = [r for r in caplog.records if r.name == "adapters.discord_bot.replies"]
     assert "discord refused" in record.getMessage() and "Missing Permissions" in record.getMessage()
 
@@ -205,9 +205,7 @@ async def test_a_stranger_cannot_page_a_private_answer(harness, bot, fake):
         calls = len(fake.calls)
         assert refusal.payload["type"] == 4
         assert refusal.data["flags"] & EPHEMERAL
-        assert refusal.data["content"].startswith(
-            "Only the member who asked can use these buttons."
-        )
+        assert refusal.data["content"] == messages.STRANGER
 
 
 async def test_buttons_work_after_a_restart(harness, seed_library, fake):

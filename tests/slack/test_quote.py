@@ -6,6 +6,7 @@ import random
 
 from slack_bench import CHANNEL, USER, button, buttons, context_texts, section_texts
 
+from adapters.slack import messages as slack_messages
 from adapters.slack.state import View
 from bot import Library, messages
 
@@ -230,7 +231,7 @@ async def test_an_unreadable_button_value_is_answered_not_crashed_on(slack) -> N
     fake_button = {"action_id": "quote_next", "value": "v1|layoffs|2", "text": {"text": "Next"}}
     await slack.press(fake_button)
     [response] = await slack.fake.wait_for_responses(1)
-    assert section_texts(response.body) == ["This preview has expired. Run `/quote` again."]
+    assert section_texts(response.body) == [slack_messages.EXPIRED]
 
 
 class CountingLibrary:

@@ -8,7 +8,14 @@ import re
 import pytest
 from slack_bench import CHANNEL, context_texts, mrkdwn_objects, section_texts, slack_settings
 
-from adapters.slack import Delivered, DeliveryFailed, create_client, hit_message, post_message
+from adapters.slack import (
+    Delivered,
+    DeliveryFailed,
+    create_client,
+    hit_message,
+    messages,
+    post_message,
+)
 from adapters.slack.answers import _cap
 from adapters.slack.blocks import (
     advice_message,
@@ -119,7 +126,7 @@ async def test_post_message_returns_the_message_id_or_a_typed_failure(
     failed = await post_message(client, CHANNEL, message)
     assert isinstance(failed, DeliveryFailed)
     assert (failed.channel, failed.error) == (CHANNEL, "is_archived")
-    assert failed.message == "This channel is archived, so nothing can be posted to it."
+    assert failed.message == messages.POST_ERRORS["is_archived"]
 
 
 @pytest.mark.parametrize("count", [1, 3, 40])

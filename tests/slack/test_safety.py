@@ -22,6 +22,7 @@ from slack_bench import (
 )
 from slack_sdk.http_retry import builtin_async_handlers
 
+from adapters.slack import messages
 from adapters.slack.blocks import emphasised
 from bot import Library, excerpt_of
 
@@ -321,7 +322,7 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(
     """A crash in a listener reaches bolt's error hook: logged with its trace, user told."""
     slack = await make_slack(BrokenLibrary(seed_library))
     message = await slack.ask("layoffs")
-    assert message["text"] == "Sorry, something went wrong on my side. Please try again."
+    assert message["text"] == messages.APOLOGY
     assert buttons(message) == []
     [record] = [r for r in caplog.records if r.name == "adapters.slack.app"]
     assert record.levelno == logging.ERROR

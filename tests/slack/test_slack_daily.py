@@ -9,8 +9,7 @@ from datetime import date, time
 from slack_bench import CHANNEL, TEAM, USER, SlackHarness, section_texts, slack_settings
 from slack_daily_bench import DailyBench
 
-from adapters.slack import create_app, create_web_app
-from adapters.slack.daily import NOT_ENABLED
+from adapters.slack import create_app, create_web_app, messages
 from bot import advice_nonce
 from tests.advice.advice_fakes import utc
 
@@ -148,16 +147,16 @@ async def test_members_who_are_not_admins_are_refused(daily: DailyBench) -> None
     daily.fake.add_user(OTHER, tz="Europe/Paris")
     for action in ("on", "off", "now"):
         refused = await daily.run(action, user=OTHER)
-        assert refused.startswith(
-            "Sorry, only workspace admins and owners can change this channel's daily advice."
-        )
+        assert refused == messages.DAILY_ADMINS_ONLY
     assert await daily.run("status", user=OTHER) == "Daily advice is off for this channel."
     assert daily.advice.store.subscriptions() == []
     assert daily.posts() == []
     assert daily.fake.method_calls("conversations.info") == []
     # A user Slack cannot describe is refused too, and told why.
     unknown = await daily.run("on", user="U0GHOST1")
-    assert "(I couldn't look you up: `user_not_found`.)" in unknown
+    assert unknown == messages.DAILY_ADMINS_ONLY + messages.DAILY_LOOKUP_FAILED.format(
+        error="user_not_found"
+    )
 
 
 async def test_anyone_may_change_it_when_configured_but_not_guests(make_daily) -> None:
@@ -168,7 +167,7 @@ async def test_anyone_may_change_it_when_configured_but_not_guests(make_daily) -
     answer = await bench.run("on", user=OTHER)
     assert answer.startswith("Daily advice is on for this channel: 09:00 Europe/Paris")
     guest = await bench.run("off", user="U0GUEST1")
-    assert guest == "Sorry, guests can't change this channel's daily advice."
+    assert guest == messages.DAILY_GUESTS_REFUSED
     assert "Anyone in the workspace (not guests)" in await bench.run("help", user=OTHER)
     assert len(bench.advice.store.subscriptions()) == 1
 
@@ -219,7 +218,7 @@ async def test_without_an_advice_service_daily_is_not_enabled(fake_slack, seed_l
             reply = await harness.command(text, "/quote-daily")
             assert reply.status == 200
             answer = (await fake_slack.wait_for_responses(n))[-1].body
-            assert section_texts(answer) == [NOT_ENABLED]
+            assert section_texts(answer) == [messages.DAILY_NOT_ENABLED]
         await harness.command("help", "/quote-daily")
         helped = (await fake_slack.wait_for_responses(3))[-1].body
         assert section_texts(helped)[0].startswith("*/quote-daily* posts one piece")
