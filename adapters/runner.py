@@ -214,7 +214,7 @@ async def shutdown(running: Running) -> None:
         await asyncio.wait_for(asyncio.shield(running.scheduler_task), grace)
     except TimeoutError:
         running.scheduler_task.cancel()
-    await _drain_replies(SHUTDOWN_GRACE_SECONDS)
+    await drain_replies(SHUTDOWN_GRACE_SECONDS)
     for close in running.closers:
         try:
             await asyncio.wait_for(close(), SHUTDOWN_GRACE_SECONDS)
@@ -240,7 +240,7 @@ def _is_reply(task: asyncio.Task[Any]) -> bool:
     return any(marker in label for marker in REPLY_TASK_MARKERS)
 
 
-async def _drain_replies(timeout: float) -> None:
+async def drain_replies(timeout: float) -> None:
     """Wait (up to `timeout`) for replies still being written after their ack."""
     pending = [task for task in asyncio.all_tasks() if not task.done() and _is_reply(task)]
     if pending:

@@ -32,7 +32,7 @@ def for_command(
         return help_for(library, command)
     if text.lower() == "random":
         return random_quote(library, rng)
-    return search(library, View(query=_cap(text)), command)
+    return search(library, View(query=cap_query(text)), command)
 
 
 def help_for(library: Library, command: str = COMMAND) -> Message:
@@ -110,7 +110,7 @@ def _widen(library: Library, hit: Hit, view: View) -> Context | None:
     return library.context(hit, before=view.context, after=view.context)
 
 
-def _cap(text: str) -> str:
+def cap_query(text: str) -> str:
     """The query without non-printable characters (control, format, lone surrogates: JSON
     would write some as six characters in a button value), at most MAX_QUERY_CHARS long."""
     text = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())

@@ -71,7 +71,7 @@ def parse_srt_transcript(path: Path, episode_id: str, text: str | None = None) -
         piece: list[str] = []
         new_turn = False
         for content_line in subtitle.content.split("\n"):
-            name, marked, rest = _speaker_mark(MARKUP.sub("", content_line))
+            name, marked, rest = speaker_mark(MARKUP.sub("", content_line))
             if name is not None or marked:
                 if piece:
                     cues.append(Cue(speaker, start, " ".join(piece), line, new_turn))
@@ -86,7 +86,7 @@ def parse_srt_transcript(path: Path, episode_id: str, text: str | None = None) -
     return transcript_from_cues(path, episode_id, cues)
 
 
-def _speaker_mark(line: str) -> tuple[str | None, bool, str]:
+def speaker_mark(line: str) -> tuple[str | None, bool, str]:
     """(speaker named at the line start or None, whether `>>` marked a change, the rest)."""
     stripped = line.strip()
     match = SPEAKER_LINE.match(stripped)

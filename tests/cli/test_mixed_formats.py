@@ -42,6 +42,7 @@ def library(tmp_path: Path) -> Library:
 def test_search_mixed_corpus(
     library: Library, query: str, episode: str, speaker: str, section: str, timestamp: str
 ) -> None:
+    """Search over VTT, SRT, JSON and markdown finds each with its speaker, section and time."""
     assert library.errors == ()
     hit = library.search(query).hits[0]
     assert (hit.episode.id, hit.speaker, hit.section, hit.timestamp) == (
@@ -53,6 +54,7 @@ def test_search_mixed_corpus(
 
 
 def test_mixed_corpus_episodes_and_links(library: Library) -> None:
+    """Each format's episode gets its title; a sidecar's URL becomes a deep link at the time."""
     titles = {e.id: e.title for e in library.episodes()}
     assert titles == {
         "garden-talk": "Raised Beds for Beginners",
@@ -66,6 +68,7 @@ def test_mixed_corpus_episodes_and_links(library: Library) -> None:
 
 
 def test_unknown_speaker_is_nobody_in_filters(library: Library) -> None:
+    """Voiceless cues belong to “Unknown speaker”, whom no speaker filter picks by accident."""
     unknown = next(s for s in library.speakers() if s.name == UNKNOWN_SPEAKER)
     assert unknown.aliases == ()
     hits = library.search("applause", speaker="unknown").hits
@@ -77,6 +80,7 @@ def test_unknown_speaker_is_nobody_in_filters(library: Library) -> None:
 def test_check_reports_format_companions_and_counts(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """`quotebot check` shows each file's format, companions and counts, and the totals."""
     assert main(["check", str(CORPUS)]) == 0
     out = capsys.readouterr().out
     assert "bees.vtt  [webvtt + sidecar + chapters] 2 sections, 6 turns, speakers: " in out
@@ -88,6 +92,7 @@ def test_check_reports_format_companions_and_counts(
 
 
 def test_round_trip_markdown_convert_parse(tmp_path: Path) -> None:
+    """A seed transcript converted to markdown reads back to the same turns and metadata."""
     out = tmp_path / "seed.md"
     assert main(["convert", str(SEED), "--to", "md", "-o", str(out)]) == 0
     before = parse_transcript(SEED, "seed")
@@ -100,6 +105,7 @@ def test_round_trip_markdown_convert_parse(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["bees.vtt", "compost.srt", "soil.json", "worms.json"])
 def test_convert_subtitle_formats_to_markdown(tmp_path: Path, name: str) -> None:
+    """A subtitle transcript converted to markdown reads back to the same turns and title."""
     out = tmp_path / "out.md"
     assert main(["convert", str(CORPUS / name), "-o", str(out)]) == 0
     before = parse_transcript(CORPUS / name, "x")
@@ -109,6 +115,7 @@ def test_convert_subtitle_formats_to_markdown(tmp_path: Path, name: str) -> None
 
 
 def test_convert_writes_the_seed_format(capsys: pytest.CaptureFixture[str]) -> None:
+    """`convert --to md` writes front matter, `### Section` headings and `Name HH:MM:SS:` turns."""
     assert main(["convert", str(CORPUS / "bees.vtt"), "--to", "md"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("---\npodcast_name: Garden Hour\nepisode_title: Bees on the Roof\n")
@@ -119,6 +126,7 @@ def test_convert_writes_the_seed_format(capsys: pytest.CaptureFixture[str]) -> N
 def test_convert_warns_when_text_would_read_as_a_turn(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Convert exits 1 with a warning when its output would read back differently."""
     path = tmp_path / "tricky.srt"
     path.write_text(
         "1\n00:00:01,000 --> 00:00:03,000\nANN: Fine.\n\n"
@@ -130,11 +138,13 @@ def test_convert_warns_when_text_would_read_as_a_turn(
 
 
 def test_convert_rejects_non_transcripts(capsys: pytest.CaptureFixture[str]) -> None:
+    """Convert refuses a companion file (chapters) with exit 2 and says why."""
     assert main(["convert", str(CORPUS / "bees.chapters.json")]) == 2
     assert "not a transcript file" in capsys.readouterr().err
 
 
 def test_copying_the_corpus_keeps_ids(tmp_path: Path) -> None:
+    """Episode ids come from file names, so a copied corpus keeps them."""
     shutil.copytree(CORPUS, tmp_path / "c")
     library = Library.load(tmp_path / "c", tmp_path / "i.sqlite3")
     assert sorted(e.id for e in library.episodes()) == [

@@ -185,7 +185,7 @@ class Harness:
             for task in done:
                 task.result()
 
-    def _payload(self, name: str, user_id: int, app_permissions: str | None) -> dict[str, Any]:
+    def payload_for(self, name: str, user_id: int, app_permissions: str | None) -> dict[str, Any]:
         payload = load_payload(name)
         payload["id"] = str(next(self.interaction_ids))
         payload["member"]["user"]["id"] = str(user_id)
@@ -202,7 +202,7 @@ class Harness:
         **options: str,
     ) -> None:
         """The member runs `/name option:value …`."""
-        payload = self._payload("slash_command", user_id, app_permissions)
+        payload = self.payload_for("slash_command", user_id, app_permissions)
         payload["data"]["name"] = name
         payload["data"]["options"] = [
             {"name": key, "type": 3, "value": value} for key, value in options.items()
@@ -213,7 +213,7 @@ class Harness:
         self, client: discord.Client, focused: str, typed: str, **options: str
     ) -> list[dict[str, Any]]:
         """The member types `typed` into option `focused` of /quote; returns the choices sent."""
-        payload = self._payload("autocomplete", OWNER_ID, None)
+        payload = self.payload_for("autocomplete", OWNER_ID, None)
         payload["data"]["options"] = [
             {"name": key, "type": 3, "value": value} for key, value in options.items()
         ] + [{"name": focused, "type": 3, "value": typed, "focused": True}]
@@ -231,7 +231,7 @@ class Harness:
         app_permissions: str | None = None,
     ) -> None:
         """The member presses the button `custom_id` on `message` (a message object)."""
-        payload = self._payload("button_click", user_id, app_permissions)
+        payload = self.payload_for("button_click", user_id, app_permissions)
         payload["data"]["custom_id"] = custom_id
         payload["message"] = message
         await self.dispatch(client, payload)

@@ -114,7 +114,7 @@ async def daily(
     **options: Any,
 ) -> str:
     """The member runs `/quote-daily sub option:value …`; returns the private answer's text."""
-    payload = harness._payload("slash_command", user_id, None)
+    payload = harness.payload_for("slash_command", user_id, None)
     payload["channel_id"] = payload["channel"]["id"] = str(channel_id)
     payload["member"]["permissions"] = member_permissions
     payload["data"]["name"] = "quote-daily"
@@ -198,7 +198,7 @@ async def test_timezone_autocomplete_offers_iana_names(harness, daily_bot, fake)
     """Typing into `timezone` offers at most 25 IANA names, those starting with it first."""
 
     async def choices(typed: str) -> list[dict[str, Any]]:
-        payload = harness._payload("autocomplete", OWNER_ID, None)
+        payload = harness.payload_for("autocomplete", OWNER_ID, None)
         payload["data"]["name"] = "quote-daily"
         payload["data"]["options"] = [
             {

@@ -106,7 +106,7 @@ async def test_shutdown_waits_for_replies_in_flight_but_not_for_connections() ->
     long-lived connection task, which is closed afterwards."""
     import asyncio
 
-    from adapters.runner import _drain_replies
+    from adapters.runner import drain_replies
 
     finished: list[str] = []
 
@@ -118,7 +118,7 @@ async def test_shutdown_waits_for_replies_in_flight_but_not_for_connections() ->
     asyncio.create_task(reply(), name="CommandTree-invoker")
     loop = asyncio.get_running_loop()
     started = loop.time()
-    await _drain_replies(timeout=5)
+    await drain_replies(timeout=5)
     assert finished == ["reply"]
     assert loop.time() - started < 2 and not connection.done()
     connection.cancel()

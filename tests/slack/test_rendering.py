@@ -16,7 +16,7 @@ from adapters.slack import (
     messages,
     post_message,
 )
-from adapters.slack.answers import _cap
+from adapters.slack.answers import cap_query
 from adapters.slack.blocks import (
     advice_message,
     context_excerpt,
@@ -175,8 +175,8 @@ def test_a_button_value_never_exceeds_2000_characters(character: str) -> None:
 
 def test_queries_lose_non_printable_characters() -> None:
     """Control and format characters are dropped from what was typed; spaces are kept single."""
-    assert _cap("lay\x00offs \x01\x7f\u200b in\tthe\x85 end") == "layoffs in the end"
-    assert _cap("\x01" * 900 + " layoffs") == "layoffs"
+    assert cap_query("lay\x00offs \x01\x7f\u200b in\tthe\x85 end") == "layoffs in the end"
+    assert cap_query("\x01" * 900 + " layoffs") == "layoffs"
 
 
 def test_every_mrkdwn_text_is_verbatim(seed_library: Library) -> None:

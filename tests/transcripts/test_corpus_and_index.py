@@ -27,6 +27,7 @@ def touch_later(path: Path) -> None:
 
 
 def test_ids_companions_skipped_and_markdown_keeps_its_id(tmp_path: Path) -> None:
+    """Companions are not transcripts; markdown keeps the id a same-named VTT or SRT loses."""
     for name in ("bees.vtt", "bees.yaml", "bees.chapters.json"):
         shutil.copy(CORPUS / name, tmp_path / name)
     shutil.copy(CORPUS / "garden-talk.md", tmp_path / "bees.md")
@@ -53,6 +54,7 @@ def test_ids_companions_skipped_and_markdown_keeps_its_id(tmp_path: Path) -> Non
 def test_malformed_file_reported_by_file_and_line_rest_loads(
     tmp_path: Path, name: str, where: str, message: tuple[int, str]
 ) -> None:
+    """A malformed file is reported by file and line while the rest of the corpus loads."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "garden-talk.md", corpus)
@@ -72,6 +74,7 @@ def test_malformed_file_reported_by_file_and_line_rest_loads(
 
 
 def test_sidecar_and_chapters_changes_reindex_their_transcript(tmp_path: Path) -> None:
+    """Adding, editing or removing a sidecar or chapters file re-indexes only its transcript."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("bees.vtt", "garden-talk.md"):
@@ -130,6 +133,7 @@ def test_sidecar_and_chapters_changes_reindex_their_transcript(tmp_path: Path) -
 
 
 def test_fixing_a_broken_sidecar_brings_the_episode_back(tmp_path: Path) -> None:
+    """An episode skipped for a broken sidecar comes back once the sidecar is fixed."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(MALFORMED / "bad-sidecar.srt", corpus)

@@ -33,6 +33,7 @@ def copy(tmp_path: Path, *names: str) -> Path:
 
 
 def test_vtt_voices_merge_into_turns_and_chapters_split_them() -> None:
+    """Consecutive cues of one voice are one turn, split where a chapter starts."""
     assert [turn[:3] for turn in turns_of("bees.vtt")] == [
         ("Maya Lin", 1, "Welcome"),
         ("Tom Okafor", 7, "Welcome"),
@@ -45,6 +46,7 @@ def test_vtt_voices_merge_into_turns_and_chapters_split_them() -> None:
 
 
 def test_vtt_markup_stripped_multiline_cues_joined() -> None:
+    """VTT markup and entities are stripped and multi-line cues joined into plain text."""
     texts = [text for *_, text in turns_of("bees.vtt")]
     assert texts[0] == (
         "Welcome back to the Garden Hour. Today we talk about bees with a guest who "
@@ -57,6 +59,7 @@ def test_vtt_markup_stripped_multiline_cues_joined() -> None:
 
 
 def test_vtt_cues_are_segments_that_continue_sentences() -> None:
+    """Each VTT cue is a segment with its time and line, continuing the sentence before it."""
     transcript = parse_transcript(CORPUS / "bees.vtt", "bees")
     maya = transcript.turns[0]
     assert [s.seconds for s in maya.segments] == [1, 4]
@@ -68,6 +71,7 @@ def test_vtt_cues_are_segments_that_continue_sentences() -> None:
 
 
 def test_vtt_metadata_from_sidecar_and_sections_from_chapters() -> None:
+    """A VTT transcript takes its metadata from the sidecar and its sections from the chapters."""
     episode = parse_transcript(CORPUS / "bees.vtt", "bees").episode
     assert episode.title == "Bees on the Roof"
     assert episode.podcast == "Garden Hour"
@@ -79,6 +83,7 @@ def test_vtt_metadata_from_sidecar_and_sections_from_chapters() -> None:
 
 
 def test_missing_sidecar_and_chapters_default_to_file_name(tmp_path: Path) -> None:
+    """Without sidecar or chapters the title is the file name and there are no sections."""
     path = tmp_path / "Episode 12 - Bees.vtt"
     shutil.copy(CORPUS / "bees.vtt", path)
     transcript = parse_transcript(path, "episode-12-bees")
@@ -94,6 +99,7 @@ def test_missing_sidecar_and_chapters_default_to_file_name(tmp_path: Path) -> No
 
 
 def test_srt_names_start_turns_and_carry_over() -> None:
+    """An SRT `NAME:` starts a turn and the speaker carries over to later cues."""
     assert turns_of("compost.srt") == [
         (UNKNOWN_SPEAKER, 2, "", "[upbeat music]"),
         ("Priya Raman", 5, "", "Welcome to Dirt Talk. Today we're talking about heat."),
@@ -126,15 +132,17 @@ def test_srt_names_start_turns_and_carry_over() -> None:
     ],
 )
 def test_srt_speaker_names(line: str, speaker: str | None) -> None:
-    from bot.transcripts.srt import _speaker_mark
+    """Which SRT line openings are speaker names and which are ordinary text."""
+    from bot.transcripts.srt import speaker_mark
 
-    assert _speaker_mark(line)[0] == speaker
+    assert speaker_mark(line)[0] == speaker
 
 
 # -- Podcasting 2.0 JSON ------------------------------------------------------------------------
 
 
 def test_json_segments_merge_into_turns_split_at_chapters() -> None:
+    """JSON segments of one speaker merge into turns, split at chapter starts."""
     assert [turn[:3] for turn in turns_of("soil.json")] == [
         ("Ana", 0, "Intro"),
         ("Ben", 4, "Intro"),
@@ -149,6 +157,7 @@ def test_json_segments_merge_into_turns_split_at_chapters() -> None:
 
 
 def test_json_word_per_segment_joined_into_sentences() -> None:
+    """Word-per-segment JSON is joined into sentences, each segment keeping its time and line."""
     transcript = parse_transcript(CORPUS / "worms.json", "worms")
     assert [(t.speaker, t.seconds) for t in transcript.turns] == [
         ("Priya Raman", 0),
@@ -167,6 +176,7 @@ def test_json_word_per_segment_joined_into_sentences() -> None:
 
 
 def test_json_join_words() -> None:
+    """Joined words get proper spacing around punctuation and quotes."""
     from bot.transcripts.podcast_json import join_words
 
     text = ""
@@ -179,6 +189,7 @@ def test_json_join_words() -> None:
 
 
 def test_excerpt_timestamp_is_the_start_of_the_cue_its_first_sentence_begins_in() -> None:
+    """A passage's timestamp is the start of the cue its first sentence begins in."""
     long_sentence = "word " * 40
     turn = Turn(
         "Ann",
@@ -199,6 +210,7 @@ def test_excerpt_timestamp_is_the_start_of_the_cue_its_first_sentence_begins_in(
 
 
 def test_companion_files_are_not_transcripts() -> None:
+    """Sidecars and chapters files have no transcript format; VTT, SRT and JSON do."""
     assert format_of(CORPUS / "bees.chapters.json") is None
     assert format_of(CORPUS / "bees.yaml") is None
     assert format_of(CORPUS / "bees.vtt") == "webvtt"
@@ -207,6 +219,7 @@ def test_companion_files_are_not_transcripts() -> None:
 
 
 def test_markdown_without_headings_takes_chapters(tmp_path: Path) -> None:
+    """A markdown transcript without headings takes its sections from a chapters file."""
     (tmp_path / "talk.md").write_text(
         "---\nepisode_title: Talk\n---\nAnn 00:00:05:\n\nHello there.\n\n"
         "Bob 00:01:00:\n\nHi Ann.\n",
