@@ -56,14 +56,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# The name of the handler configure_logging installs, so that a second call replaces it.
+HANDLER_NAME = "quotebot"
+
+
 def configure_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
     """Set up the root logger once for a process (idempotent: replaces our earlier handler)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "quotebot", False):
+        if handler.get_name() == HANDLER_NAME:
             root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.quotebot = True  # type: ignore[attr-defined]
+    handler.set_name(HANDLER_NAME)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

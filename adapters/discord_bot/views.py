@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 from discord import ui
+from discord.abc import Messageable
 
 from bot import Claims, Context, Hit, Page
 
@@ -54,14 +55,30 @@ def b36(number: int) -> str:
             return out
 
 
+@runtime_checkable
+class QuoteClient(Protocol):
+    """What the buttons need from the client (see client.create_bot): buttons are rebuilt by
+    discord.py from their custom_id, so they find their dependencies on the client."""
+
+    quoter: Quoter
+    shares: Claims
+
+
+def _client_of(interaction: discord.Interaction) -> QuoteClient:
+    client = interaction.client
+    if not isinstance(client, QuoteClient):
+        raise TypeError("the interaction's client was not made by create_bot")
+    return client
+
+
 def quoter_of(interaction: discord.Interaction) -> Quoter:
     """The Quoter the client was built with (see client.create_bot)."""
-    return interaction.client.quoter  # type: ignore[attr-defined]
+    return _client_of(interaction).quoter
 
 
 def shares_of(interaction: discord.Interaction) -> Claims:
     """The client's claims on answers being posted to their channel (see PostButton)."""
-    return interaction.client.shares  # type: ignore[attr-defined]
+    return _client_of(interaction).shares
 
 
 def layout(view: ui.View) -> ui.View:
@@ -226,8 +243,8 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
         return cls(int(match["owner"], 36))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        message = interaction.message
-        if message is None or not message.embeds or interaction.channel is None:
+        message, channel = interaction.message, interaction.channel
+        if message is None or not message.embeds or not isinstance(channel, Messageable):
             await replies.send(interaction, ephemeral=True, content=messages.STALE)
             return
         missing = missing_in_interaction(interaction)
@@ -246,7 +263,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
             return
         try:
             await interaction.response.defer()
-            await interaction.channel.send(  # type: ignore[union-attr]
+            await channel.send(
                 content=messages.SHARED_BY.format(member=interaction.user.mention),
                 embed=message.embeds[0],
                 allowed_mentions=replies.NO_MENTIONS,

@@ -36,7 +36,8 @@ def create_web_app(bolt_app: AsyncApp | None = None, path: str = EVENTS_PATH) ->
             bolt_request = AsyncBoltRequest(
                 body=body,
                 query=request.query_string,
-                headers=request.headers,  # type: ignore[arg-type]
+                # Every value of a repeated header, as bolt's dict of lists holds them.
+                headers={name: request.headers.getall(name) for name in set(request.headers)},
             )
             return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 

@@ -252,6 +252,11 @@ def _instant(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(int(seconds), UTC)
 
 
+def _claim_instant(seconds: int) -> datetime:
+    # Every post row is made by a claim, which sets claimed_at and lease_until.
+    return datetime.fromtimestamp(int(seconds), UTC)
+
+
 def _subscription(row: tuple) -> Subscription:
     hour, minute = (int(part) for part in row[3].split(":"))
     return Subscription(
@@ -277,8 +282,8 @@ def _post(row: tuple) -> PostRecord:
         status=row[3],
         attempts=int(row[4]),
         claimed_by=row[5],
-        claimed_at=_instant(row[6]),  # type: ignore[arg-type]
-        lease_until=_instant(row[7]),  # type: ignore[arg-type]
+        claimed_at=_claim_instant(row[6]),
+        lease_until=_claim_instant(row[7]),
         advice_key=row[8],
         message_id=row[9],
         sent_at=_instant(row[10]),
