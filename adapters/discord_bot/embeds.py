@@ -12,7 +12,7 @@ from urllib.parse import quote as url_quote
 
 import discord
 
-from bot import Context, Excerpt, Hit, Passage, attribution_of, fitted, shorten
+from bot import Context, Excerpt, Hit, Passage, attribution_of, fitted, fitted_context, shorten
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 DESCRIPTION_LIMIT = 4096
@@ -100,18 +100,20 @@ def context_embed(
     embed = _frame(centre, footer)
     link = _listen_line(centre)
     budget = _description_budget(embed) - len(link)
-    passages = list(context.passages)
-    middle = len(context.before)
-    quoted = excerpt(centre.text, centre.highlights, budget - 80)
-    blocks: dict[int, str] = {middle: "> " + quoted.replace("\n", "\n> ")}
-    # Add neighbours nearest first while they fit; an excerpt of a neighbour is not worth it.
-    order = sorted(range(len(passages)), key=lambda i: (abs(i - middle), i))
-    for i in order[1:]:
-        trial = {**blocks, i: safe_markdown(passages[i].text)}
-        if len(_join(passages, trial)) > budget:
-            break
-        blocks = trial
-    embed.description = _join(passages, blocks) + link
+    # The quote's own excerpt, leaving room for at least its speaker line.
+    quoted = "> " + excerpt(centre.text, centre.highlights, budget - 80).replace("\n", "\n> ")
+
+    def render(part: Context) -> str:
+        passages = part.passages
+        middle = len(part.before)
+        blocks = {
+            i: quoted if i == middle else safe_markdown(passage.text)
+            for i, passage in enumerate(passages)
+        }
+        return _join(passages, blocks)
+
+    shown = fitted_context(context, lambda part: len(render(part)) <= budget)
+    embed.description = render(shown) + link
     return embed
 
 

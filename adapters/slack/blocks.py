@@ -23,7 +23,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import Context, Excerpt, Hit, NoMatch, Passage, attribution_of, fitted, messages, shorten
+from bot import (
+    Context,
+    Excerpt,
+    Hit,
+    NoMatch,
+    Passage,
+    attribution_of,
+    excerpt_of,
+    fitted,
+    fitted_context,
+    messages,
+    shorten,
+)
 
 from . import messages as slack_messages
 from .escaping import link, mention, mrkdwn
@@ -101,9 +113,13 @@ def excerpt(
 
 
 def _rendered_excerpt(shown: Excerpt) -> str:
+    return _quoted(_excerpt_body(shown))
+
+
+def _excerpt_body(shown: Excerpt) -> str:
     before = ELLIPSIS + " " if shown.cut_before else ""
     after = " " + ELLIPSIS if shown.cut_after else ""
-    return _quoted(before + emphasised(shown.text, shown.highlights) + after)
+    return before + emphasised(shown.text, shown.highlights) + after
 
 
 def _labelled(passage: Passage, body: str, label: bool) -> str:
@@ -111,24 +127,20 @@ def _labelled(passage: Passage, body: str, label: bool) -> str:
 
 
 def context_excerpt(hit: Hit, context: Context, limit: int = SECTION_LIMIT) -> str:
-    """The hit with its neighbours, speakers named when they change, dropping outer neighbours
-    (then trimming the hit) until it fits in `limit` characters."""
-    before, after = list(context.before), list(context.after)
-    while before or after:
-        passages = [*before, context.passage, *after]
-        label = len({p.speaker for p in passages}) > 1
-        paragraphs = []
-        for passage in passages:
-            spans = hit.highlights if passage.key == hit.key else ()
-            paragraphs.append(_labelled(passage, emphasised(passage.text, spans), label))
-        rendered = _quoted("\n\n".join(paragraphs))
-        if len(rendered) <= limit:
-            return rendered
-        if len(before) >= len(after) and before:
-            before.pop(0)
-        else:
-            after.pop()
-    return excerpt(hit.text, hit.highlights, limit)
+    """The hit's excerpt with as many neighbours as the core lets fit in `limit` characters,
+    speakers named when they change; the excerpt alone if not even that fits."""
+    centre = _excerpt_body(excerpt_of(hit.text, hit.highlights))
+
+    def render(part: Context) -> str:
+        label = len({p.speaker for p in part.passages}) > 1
+        paragraphs = [
+            _labelled(p, centre if p.key == part.passage.key else mrkdwn(p.text), label)
+            for p in part.passages
+        ]
+        return _quoted("\n\n".join(paragraphs))
+
+    rendered = render(fitted_context(context, lambda part: len(render(part)) <= limit))
+    return rendered if len(rendered) <= limit else excerpt(hit.text, hit.highlights, limit)
 
 
 def attribution(hit: Hit | Passage) -> str:
