@@ -14,7 +14,18 @@ from typing import NamedTuple
 
 from discord import app_commands
 
-from bot import Hit, Library, Page, QueryError, SearchResult, fold, messages, no_match, page_at
+from bot import (
+    Context,
+    Hit,
+    Library,
+    Page,
+    QueryError,
+    SearchResult,
+    fold,
+    messages,
+    no_match,
+    page_at,
+)
 
 from . import embeds
 from . import messages as discord_messages
@@ -106,7 +117,7 @@ class Quoter:
     def random_hit(self) -> Hit:
         return self.library.random(self.rng)
 
-    def context(self, hit_key: str, width: int):
+    def context(self, hit_key: str, width: int) -> Context:
         """The passage `hit_key` with `width` passages either side."""
         width = max(1, min(width, MAX_CONTEXT))
         return self.library.context(hit_key, before=width, after=width)
