@@ -177,3 +177,15 @@ def test_adapters_reach_each_other_through_their_packages() -> None:
             ):
                 offenders.append(f"{module} imports {target}")
     assert offenders == []
+
+
+def test_production_code_checks_without_assert() -> None:
+    """No `assert` in bot/ or adapters/: `python -O` drops them, so a check must be an if."""
+    asserts = [
+        f"{path.relative_to(BOT.parent)}:{node.lineno}"
+        for root in (BOT, ADAPTERS)
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assert)
+    ]
+    assert asserts == []
