@@ -194,13 +194,13 @@ class Quoter:
             words = ", ".join(embeds.safe_markdown(w) for w in answer.ignored_words)
             lines.append(messages.WORDS_NOWHERE.format(words=words))
         if answer.sections:
-            lines.append(
-                discord_messages.NEAREST_SECTIONS
-                + ", ".join(
-                    f'“{embeds.safe_markdown(title)}” (`in:"{embeds.shorten(title, 80)}"`)'
-                    for title in answer.sections
-                )
+            # In the code span, a backtick would end it and quotes the filter value.
+            sections = ", ".join(
+                f"“{embeds.safe_markdown(title)}” "
+                f'(`in:"{embeds.shorten(title.replace("`", "").replace(chr(34), ""), 80)}"`)'
+                for title in answer.sections
             )
+            lines.append(messages.NEAREST_SECTIONS.format(sections=sections))
         lines.append(discord_messages.TRY)
         lines.extend(f"• {tip}" for tip in discord_messages.TRY_TIPS)
         return embeds.fit_content("\n".join(lines))

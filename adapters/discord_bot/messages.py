@@ -13,7 +13,6 @@ CANNOT_POST_MISSING = (
 SHARED_BY = "Shared by {member}"
 
 # No match.
-NEAREST_SECTIONS = "Nearest sections: "
 TRY = "Try:"
 TRY_TIPS = (
     "fewer or different words (`layoffs`, `promotion`)",

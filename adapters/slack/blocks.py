@@ -319,13 +319,13 @@ def no_match_message(command: str, answer: NoMatch) -> Message:
     tries: list[str] = []
     for title in answer.sections:
         candidate = [*tries, _suggestion(command, title)]
-        nearest = slack_messages.NEAREST_SECTIONS.format(sections=", ".join(candidate))
+        nearest = messages.NEAREST_SECTIONS.format(sections=", ".join(candidate))
         text = "\n".join([*lines, nearest, last])
         if len(text) > SECTION_LIMIT:
             break
         tries = candidate
     if tries:
-        lines.append(slack_messages.NEAREST_SECTIONS.format(sections=", ".join(tries)))
+        lines.append(messages.NEAREST_SECTIONS.format(sections=", ".join(tries)))
     lines.append(last)
     return Message(lines[0], _blocks(SectionBlock(text=_markdown("\n".join(lines)))))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 EXPIRED = "This preview has expired. Run `/quote` again."
 APOLOGY = "Sorry, something went wrong on my side. Please try again."
 PRIVATE_PREVIEW = "You see a private preview first; *Send* shares it with the channel."
-NEAREST_SECTIONS = "Nearest sections: {sections}"
 TRY_OTHER_WORDS = "Try fewer or other words, or `{command} help` for examples."
 ADVICE_HEADER = "Advice of the day"
 

@@ -115,7 +115,8 @@ def print_no_match(answer: NoMatch) -> None:
     if answer.ignored_words:
         print(messages.WORDS_NOWHERE.format(words=", ".join(answer.ignored_words)))
     if answer.sections:
-        print("Nearest sections: " + ", ".join(f"“{title}”" for title in answer.sections))
+        sections = ", ".join(f"“{title}”" for title in answer.sections)
+        print(messages.NEAREST_SECTIONS.format(sections=sections))
 
 
 def _notes(page: Page) -> list[str]:

@@ -147,3 +147,20 @@ def test_every_subcommand_is_in_the_readme() -> None:
         if f"`quotebot {name}" not in readme and f"/ `{name}`" not in readme
     ]
     assert missing == []
+
+
+def test_an_offset_past_the_end_shows_the_last_quote_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--offset` beyond the matches shows the last one, as chat buttons do, with a note."""
+    code, out, _ = run(capsys, "search", "layoffs", "--limit", "1", "--offset", "40")
+    assert code == 0 and out.startswith(messages.PAST_THE_END)
+    assert out.rstrip().endswith("3–3 of 3")
+
+
+def test_no_match_suggests_the_nearest_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    """A query that finds nothing lists the nearest section titles, as Slack and Discord do."""
+    code, out, _ = run(capsys, "search", '"meta culture amazon"')
+    assert code == 1
+    nearest = messages.NEAREST_SECTIONS.format(sections="“Amazon vs Meta culture”")
+    assert out.splitlines()[-1].startswith(nearest)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from discord_fakes import EPHEMERAL, OWNER_ID, button, buttons
 
-from adapters.discord_bot.messages import NEAREST_SECTIONS
 from bot import messages, nearest_sections
 
 NO_PINGS = {"parse": []}
@@ -63,7 +62,7 @@ async def test_no_match_is_a_friendly_private_message_with_suggestions(harness, 
     assert data["flags"] & EPHEMERAL
     assert data["content"].startswith(messages.NO_MATCH.format(query="xyzzyqqq"))
     assert "`/quote-random`" in data["content"]
-    assert NEAREST_SECTIONS not in data["content"]  # nothing resembles it
+    assert messages.NEAREST_SECTIONS.split("{")[0] not in data["content"]  # nothing is near
     assert "embeds" not in data and "components" not in data
 
 
@@ -74,7 +73,7 @@ async def test_no_match_suggests_the_cores_nearest_sections(harness, bot, fake, 
     data = fake.callbacks[-1].data
     nearest = nearest_sections(seed_library, '"meta culture amazon"')
     assert nearest[0] == "Amazon vs Meta culture"
-    assert NEAREST_SECTIONS + "“" + nearest[0] + "”" in data["content"]
+    assert messages.NEAREST_SECTIONS.format(sections=f"“{nearest[0]}”") in data["content"]
     assert "embeds" not in data and "components" not in data
 
 
