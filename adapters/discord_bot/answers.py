@@ -194,10 +194,8 @@ class Quoter:
             words = ", ".join(embeds.safe_markdown(w) for w in answer.ignored_words)
             lines.append(messages.WORDS_NOWHERE.format(words=words))
         if answer.sections:
-            # In the code span, a backtick would end it and quotes the filter value.
             sections = ", ".join(
-                f"“{embeds.safe_markdown(title)}” "
-                f'(`in:"{embeds.shorten(title.replace("`", "").replace(chr(34), ""), 80)}"`)'
+                f'“{embeds.safe_markdown(title)}” (`in:"{_typed(title)}"`)'
                 for title in answer.sections
             )
             lines.append(messages.NEAREST_SECTIONS.format(sections=sections))
@@ -221,6 +219,13 @@ class Quoter:
             words = ", ".join(embeds.safe_markdown(w) for w in result.ignored_words)
             notes.append(messages.LEFT_OUT.format(words=words))
         return embeds.fit_content("\n".join(notes)) if notes else None
+
+
+def _typed(title: str) -> str:
+    """A section title as it can be typed in an `in:"…"` filter inside a code span: no
+    backtick (it would end the span), no double quote (it would end the value); `in:` finds
+    a section by its first words, so a long title is cut."""
+    return embeds.shorten(" ".join(title.replace("`", " ").replace('"', " ").split()), 80)
 
 
 def help_text(public: bool) -> str:
