@@ -30,8 +30,10 @@ from bot import (
     configure_logging,
     create_advice_service,
 )
+from bot.cards import CardStyle
 
 from .ops_routes import Readiness, add_ops_routes
+from .web_routes import add_page_routes
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,8 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
         platform, "advice", ok
     )
+    # Read once; a bad QUOTEBOT_CARD_ARTWORK stops the start here, before connecting.
+    style = CardStyle.from_settings(settings)
     readiness = Readiness()
     readiness.add("index", lambda: library.index.passage_count() > 0)
     readiness.add("database", service.store.ping)
@@ -175,6 +179,7 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
     web_app = create_web_app(http_mode_slack)
     add_ops_routes(web_app, readiness, metrics)
+    add_page_routes(web_app, library, public_url=settings.public_url, card_style=style)
     web_runner = await serve_http(web_app, host, port)
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
     running = Running(web_runner, service, scheduler_task, closers)

@@ -8,8 +8,19 @@ from pathlib import Path
 BOT = Path(__file__).resolve().parents[2] / "bot"
 
 # Lower numbers sit lower; a module may import modules of its own rank or below.
-RANKS = {"base": 0, "transcripts": 1, "search": 2, "library": 3, "advice": 4, "face": 5, "cli": 6}
-WINGS = ("transcripts", "search", "advice", "cli")
+# web (quote pages) and cards (quote images) sit beside advice, over the library.
+RANKS = {
+    "base": 0,
+    "transcripts": 1,
+    "search": 2,
+    "library": 3,
+    "advice": 4,
+    "cards": 4,
+    "web": 4,
+    "face": 5,
+    "cli": 6,
+}
+WINGS = ("transcripts", "search", "advice", "cards", "web", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 
