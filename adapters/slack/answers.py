@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 from bot import Context, Hit, Library, QueryError, SearchResult
+from bot.web import PageLinks
 
 from . import blocks
 from .blocks import Message
@@ -26,18 +27,24 @@ SUGGESTION_CUTOFF = 60
 # press (Next, Previous, More context, Send) looks the same query up again and counts apart.
 SOURCE = "slack"
 BUTTON_SOURCE = "slack-button"
+# No public address: answers say nothing about pages.
+NO_PAGES = PageLinks()
 
 
 def for_command(
-    library: Library, text: str, rng: random.Random | None = None, command: str = COMMAND
+    library: Library,
+    text: str,
+    rng: random.Random | None = None,
+    command: str = COMMAND,
+    links: PageLinks = NO_PAGES,
 ) -> Message:
     """The answer to `/quote TEXT`: help, a random quote, or the top search result."""
     text = " ".join((text or "").split())
     if text.lower() in HELP_WORDS:
         return help_for(library, command)
     if text.lower() == "random":
-        return random_quote(library, rng)
-    return search(library, View(query=_cap(text)), command)
+        return random_quote(library, rng, links)
+    return search(library, View(query=_cap(text)), command, links=links)
 
 
 def help_for(library: Library, command: str = COMMAND) -> Message:
@@ -45,16 +52,24 @@ def help_for(library: Library, command: str = COMMAND) -> Message:
     return blocks.help_message(command, [section.title for section in library.sections()])
 
 
-def random_quote(library: Library, rng: random.Random | None = None) -> Message:
+def random_quote(
+    library: Library, rng: random.Random | None = None, links: PageLinks = NO_PAGES
+) -> Message:
     """A preview of a random passage, with a button for another."""
     try:
         hit = library.random(rng)
     except QueryError as exc:
         return error_notice(exc)
-    return blocks.preview(hit, View(key=hit.key))
+    return blocks.preview(hit, View(key=hit.key), page_url=links.quote(hit.key))
 
 
-def search(library: Library, view: View, command: str = COMMAND, source: str = SOURCE) -> Message:
+def search(
+    library: Library,
+    view: View,
+    command: str = COMMAND,
+    source: str = SOURCE,
+    links: PageLinks = NO_PAGES,
+) -> Message:
     """The preview for a query at a position (and widening), or why there is none.
     `source`: BUTTON_SOURCE when a button asks again for a query already searched."""
     try:
@@ -67,7 +82,7 @@ def search(library: Library, view: View, command: str = COMMAND, source: str = S
         assert result is not None
         if view.offset and result.total and view.offset >= result.total:
             # Past the end (the library changed since the preview): show the last one.
-            return search(library, view.at(result.total - 1), command, BUTTON_SOURCE)
+            return search(library, view.at(result.total - 1), command, BUTTON_SOURCE, links)
         return no_match(library, view.query or "", result, command)
     return blocks.preview(
         hit,
@@ -77,16 +92,27 @@ def search(library: Library, view: View, command: str = COMMAND, source: str = S
         context=_widen(library, hit, view),
         corrected_query=result.corrected_query if result else None,
         ignored_words=result.ignored_words if result else (),
+        page_url=links.quote(hit.key),
     )
 
 
-def share(library: Library, view: View, user_id: str) -> Message:
+def share(library: Library, view: View, user_id: str, links: PageLinks = NO_PAGES) -> Message:
     """The channel message for the quote a preview shows, "shared by" the user."""
+    hit = shown(library, view)
+    return blocks.hit_message(
+        hit,
+        context=_widen(library, hit, view),
+        shared_by=user_id,
+        page_url=links.quote(hit.key),
+    )
+
+
+def shown(library: Library, view: View) -> Hit:
+    """The hit a preview shows; QueryError when it is no longer in the library."""
     found = resolve(library, view)
     if found is None:
         raise QueryError("That quote is no longer in the library.")
-    hit, _ = found
-    return blocks.hit_message(hit, context=_widen(library, hit, view), shared_by=user_id)
+    return found[0]
 
 
 def resolve(

@@ -21,8 +21,11 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import AdviceService, Library, QueryError
+from bot.cards import CardStyle, render_card
+from bot.web import PageLinks
 
 from . import answers, blocks, daily
+from .cards import post_card
 from .dedupe import Deduper, redelivery_filter
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
@@ -80,9 +83,12 @@ def create_app(
     rng: random.Random | None = None,
     deliveries: Deduper | None = None,
     advice: AdviceService | None = None,
+    card_style: CardStyle | None = None,
 ) -> AsyncApp:
     """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
-    (None: daily advice is not enabled); no network until a request arrives."""
+    (None: daily advice is not enabled); no network until a request arrives. Answers link to
+    their quote page when QUOTEBOT_PUBLIC_URL is set; cards are drawn in `card_style`
+    (default: the settings')."""
     client = with_rate_limit_retries(client or create_client(settings))
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_IGNORED_TOKEN_WARNING)
     app = AsyncApp(
@@ -95,7 +101,14 @@ def create_app(
         advice, anyone=bool(getattr(settings, "slack_daily_anyone", False))
     )
     daily_listeners.register(app)
-    QuoteListeners(library, rng or random.Random(), Deduper(), daily_listeners).register(app)
+    QuoteListeners(
+        library,
+        rng or random.Random(),
+        Deduper(),
+        daily_listeners,
+        links=PageLinks(getattr(settings, "public_url", None)),
+        card_style=card_style or CardStyle.from_settings(settings),
+    ).register(app)
     app.error(_on_error)
     return app
 
@@ -109,15 +122,21 @@ class QuoteListeners:
         rng: random.Random,
         shares: Deduper,
         daily_listeners: daily.DailyListeners | None = None,
+        *,
+        links: PageLinks = answers.NO_PAGES,
+        card_style: CardStyle | None = None,
     ) -> None:
         self.library = library
         self.rng = rng
         self.shares = shares
         self.daily = daily_listeners
+        self.links = links
+        self.card_style = card_style or CardStyle()
 
     def register(self, app: AsyncApp) -> None:
         app.command(answers.COMMAND)(self.on_command)
         app.action(blocks.SEND)(self.on_send)
+        app.action(blocks.CARD)(self.on_card)
         app.action(blocks.PREVIOUS)(self.on_page)
         app.action(blocks.NEXT)(self.on_page)
         app.action(blocks.CONTEXT)(self.on_page)
@@ -147,6 +166,7 @@ class QuoteListeners:
             command.get("text", ""),
             self.rng,
             command.get("command") or answers.COMMAND,
+            self.links,
         )
         await respond(response_type="ephemeral", **message.as_kwargs())
 
@@ -169,6 +189,7 @@ class QuoteListeners:
                 view,
                 answers.COMMAND,
                 answers.BUTTON_SOURCE,
+                self.links,
             )
         await respond(replace_original=True, **message.as_kwargs())
 
@@ -180,13 +201,13 @@ class QuoteListeners:
         if hit is None:
             return blocks.notice(EXPIRED)
         context = self.library.context(hit, view.context, view.context) if view.context else None
-        return blocks.preview(hit, view, context=context)
+        return blocks.preview(hit, view, context=context, page_url=self.links.quote(hit.key))
 
     @_apologising
     async def on_shuffle(self, ack: AsyncAck, respond: AsyncRespond) -> None:
         """Another: a new random quote in place of the preview."""
         await ack()
-        message = await asyncio.to_thread(answers.random_quote, self.library, self.rng)
+        message = await asyncio.to_thread(answers.random_quote, self.library, self.rng, self.links)
         await respond(replace_original=True, **message.as_kwargs())
 
     @_apologising
@@ -207,6 +228,31 @@ class QuoteListeners:
         """Send: post the quote to the channel as the user's share, then delete the preview.
         Once the post succeeded the share counts as done, whatever the delete does."""
         await ack()
+        await self._deliver(action, body, respond, client, self._share)
+
+    @_apologising
+    async def on_card(
+        self,
+        ack: AsyncAck,
+        action: Mapping[str, Any],
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        """Card: post the quote card (a PNG) with the quote as its text, as the user's share,
+        then delete the preview; the same once-only rules as Send."""
+        await ack()
+        await self._deliver(action, body, respond, client, self._share_card, kind="card")
+
+    async def _deliver(
+        self,
+        action: Mapping[str, Any],
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        share: Any,
+        kind: str = "send",
+    ) -> None:
         view = _view(action)
         channel = _channel_id(body)
         user = (body.get("user") or {}).get("id", "")
@@ -214,13 +260,13 @@ class QuoteListeners:
             await respond(replace_original=True, **blocks.notice(EXPIRED).as_kwargs())
             return
         container = body.get("container") or {}
-        share_key = f"{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"
+        share_key = f"{kind}:{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"
         if not self.shares.claim(share_key):
             log.info("ignored a second Send of the same preview in %s", channel)
             return
         delivered = False
         try:
-            delivered = await self._share(view, channel, user, respond, client)
+            delivered = await share(view, channel, user, respond, client)
         finally:
             if not delivered:
                 # The preview stays, so the user can fix the cause and press Send again.
@@ -233,7 +279,7 @@ class QuoteListeners:
         self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
     ) -> bool:
         try:
-            message = await asyncio.to_thread(answers.share, self.library, view, user)
+            message = await asyncio.to_thread(answers.share, self.library, view, user, self.links)
         except QueryError as exc:
             await respond(replace_original=True, **answers.error_notice(exc).as_kwargs())
             return False
@@ -246,6 +292,36 @@ class QuoteListeners:
             **blocks.notice(outcome.message).as_kwargs(),
         )
         return False
+
+    async def _share_card(
+        self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
+    ) -> bool:
+        try:
+            hit, png = await asyncio.to_thread(self._card, view)
+        except QueryError as exc:
+            await respond(replace_original=True, **answers.error_notice(exc).as_kwargs())
+            return False
+        outcome = await post_card(
+            client,
+            channel,
+            png,
+            comment=blocks.card_comment(hit, user, self.links.quote(hit.key)),
+            title=f"{hit.speaker} · {hit.timestamp}",
+            alt_text=f"“{hit.text[:900]}” — {hit.speaker}",
+            filename=f"quote-{hit.key.replace(':', '-')}.png",
+        )
+        if isinstance(outcome, Delivered):
+            return True
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **blocks.notice(outcome.message).as_kwargs(),
+        )
+        return False
+
+    def _card(self, view: View) -> tuple[Any, bytes]:
+        hit = answers.shown(self.library, view)
+        return hit, render_card(hit.passage, self.card_style)
 
 
 async def _delete_preview(respond: AsyncRespond, channel: str) -> None:

@@ -37,14 +37,18 @@ HELP_SECTIONS_SHOWN = 20
 HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
 ADVICE_HEADER = "Advice of the day"
+PAGE_LABEL = "Quote page"
+# The card's comment: the quote (trimmed) and its attribution, well within a message.
+CARD_COMMENT_LIMIT = 2000
 HEADER_LIMIT = 150
 # Budgets (after escaping) of the parts of a no-match answer: together well under a section.
 NO_MATCH_QUERY_LIMIT = 600
 NO_MATCH_WORDS_LIMIT = 300
 SUGGESTION_TITLE_LIMIT = 100
 
-SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
+SEND, CARD, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_send",
+    "quote_card",
     "quote_previous",
     "quote_next",
     "quote_context",
@@ -193,10 +197,20 @@ def _context(*texts: str) -> ContextBlock:
     return ContextBlock(elements=[_markdown(text) for text in texts if text])
 
 
+def page_link(page_url: str | None) -> str:
+    """`<url|Quote page>` for the quote's web page, or nothing when pages are not public."""
+    return link(page_url, PAGE_LABEL) if page_url else ""
+
+
 def hit_message(
-    hit: Hit, *, context: Context | None = None, shared_by: str | None = None
+    hit: Hit,
+    *,
+    context: Context | None = None,
+    shared_by: str | None = None,
+    page_url: str | None = None,
 ) -> Message:
-    """One quote as a channel message: the excerpt, its attribution and who shared it.
+    """One quote as a channel message: the excerpt, its attribution, who shared it, and a link
+    to its page (with QUOTEBOT_PUBLIC_URL set).
 
     The building block for anything that posts a quote to a channel (Send, daily posts).
     """
@@ -204,6 +218,8 @@ def hit_message(
     footer = [attribution(hit)]
     if shared_by:
         footer.append(f"shared by {mention(shared_by)}")
+    if page_url:
+        footer.append(page_link(page_url))
     return Message(
         fallback_text(hit),
         _blocks(SectionBlock(text=_markdown(body)), _context(*footer)),
@@ -232,6 +248,7 @@ def preview(
     context: Context | None = None,
     corrected_query: str | None = None,
     ignored_words: Sequence[str] = (),
+    page_url: str | None = None,
 ) -> Message:
     """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons.
     `total_label` is how the total reads (`1000+` when the core stopped counting)."""
@@ -241,7 +258,7 @@ def preview(
     if ignored_words:
         notes.append(f"No match for {mrkdwn(', '.join(ignored_words))}, so it was left out")
     current = View(view.query, view.offset, hit.key, view.context)
-    buttons = [_button("Send", SEND, current, style="primary")]
+    buttons = [_button("Send", SEND, current, style="primary"), _button("Card", CARD, current)]
     if view.is_random:
         where = "Random quote"
         buttons.append(_button("Another", SHUFFLE, View()))
@@ -255,13 +272,26 @@ def preview(
     if view.context < MAX_CONTEXT:
         buttons.append(_button("More context", CONTEXT, current.widened()))
     buttons.append(_button("Cancel", CANCEL, current))
-    message = hit_message(hit, context=context)
+    message = hit_message(hit, context=context, page_url=page_url)
     return Message(
         message.text,
         _blocks(_context(*notes) if notes else None)
         + message.blocks
         + _blocks(_context(where.strip()), ActionsBlock(elements=buttons)),
     )
+
+
+def card_comment(hit: Hit, shared_by: str, page_url: str | None = None) -> str:
+    """The text posted with a quote card: the quote, its attribution, who shared it and the
+    page link, as mrkdwn (the card is a picture; this keeps the words searchable and read
+    aloud by screen readers)."""
+    footer = " · ".join(
+        part
+        for part in (attribution(hit), f"shared by {mention(shared_by)}", page_link(page_url))
+        if part
+    )
+    room = CARD_COMMENT_LIMIT - len(footer) - 1
+    return excerpt(hit.text, hit.highlights, limit=max(200, room)) + "\n" + footer
 
 
 def help_message(command: str, sections: Sequence[str]) -> Message:
