@@ -12,6 +12,8 @@ from typing import Any
 import discord
 
 from bot import AdviceService, Library, Settings
+from bot.cards import CardStyle
+from bot.web import PageLinks
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
@@ -104,6 +106,13 @@ class ShardedQuoteBot(_QuoteBot, discord.AutoShardedClient):
     """quotebot on several shards (`--shards auto` or a count), for large installs."""
 
 
+def gateway_intents() -> discord.Intents:
+    """Only the guilds intent: slash commands, buttons and autocomplete arrive as interactions
+    whatever the intents, and the guild cache (channels, the bot's permissions) is all the daily
+    posts need. The default set would stream every message, typing and reaction event."""
+    return discord.Intents(guilds=True)
+
+
 def create_bot(
     library: Library,
     settings: Settings,
@@ -114,6 +123,7 @@ def create_bot(
     rng: random.Random | None = None,
     advice: AdviceService | None = None,
     advice_loop: bool = True,
+    card_style: CardStyle | None = None,
 ) -> QuoteBot | ShardedQuoteBot:
     """A client answering from `library`; `shards` ("auto" or a count) picks AutoShardedClient.
 
@@ -123,7 +133,7 @@ def create_bot(
     says daily advice is not enabled.
     """
     options: dict[str, Any] = {
-        "intents": discord.Intents.default(),
+        "intents": gateway_intents(),
         "allowed_mentions": discord.AllowedMentions.none(),
         "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
     }
@@ -137,7 +147,13 @@ def create_bot(
             if shard_ids:
                 options["shard_ids"] = list(shard_ids)
         client = ShardedQuoteBot(**options)
-    quoter = Quoter(library, public=settings.discord_public, rng=rng or random.Random())
+    quoter = Quoter(
+        library,
+        public=settings.discord_public,
+        rng=rng or random.Random(),
+        links=PageLinks(getattr(settings, "public_url", None)),
+        card_style=card_style or CardStyle.from_settings(settings),
+    )
     state = settings.discord_sync_state
     client._setup_quotebot(
         quoter,
