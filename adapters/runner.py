@@ -31,6 +31,7 @@ from bot import (
     create_advice_service,
 )
 from bot.cards import CardStyle
+from bot.web import PageLinks
 
 from .ops_routes import Readiness, add_ops_routes
 from .web_routes import add_page_routes
@@ -162,10 +163,12 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     bolt_app = None
     try:
         if slack:
-            bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
+            bolt_app, slack_closers = await _start_slack(
+                library, settings, service, readiness, style
+            )
             closers.extend(slack_closers)
         if discord_:
-            closers.extend(await _start_discord(library, settings, plan, service, readiness))
+            closers.extend(await _start_discord(library, settings, plan, service, readiness, style))
     except BaseException:
         # A platform that failed to start must not leave the other's connections open.
         for close in closers:
@@ -246,14 +249,19 @@ async def _drain_replies(timeout: float) -> None:
 
 
 async def _start_slack(
-    library: Library, settings: Settings, service: AdviceService, readiness: Readiness
+    library: Library,
+    settings: Settings,
+    service: AdviceService,
+    readiness: Readiness,
+    style: CardStyle,
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
     from .slack.advice import SlackAdviceSender
     from .slack.app import create_app
     from .slack.server import connect_socket_mode
 
-    bolt_app = create_app(library, settings, advice=service)
-    service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
+    bolt_app = create_app(library, settings, advice=service, card_style=style)
+    links = PageLinks(settings.public_url)
+    service.scheduler.add_sender(SlackAdviceSender(bolt_app.client, links=links))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
@@ -270,6 +278,7 @@ async def _start_discord(
     plan: Plan,
     service: AdviceService,
     readiness: Readiness,
+    style: CardStyle,
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
@@ -286,6 +295,7 @@ async def _start_discord(
         force_sync=plan.force_sync,
         advice=service,
         advice_loop=False,
+        card_style=style,
     )
     try:
         await client.login(settings.discord_token)

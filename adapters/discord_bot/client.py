@@ -72,7 +72,8 @@ class _QuoteBot:
             force=self._force_sync,
         )
         if self.advice is not None:
-            self.advice.scheduler.add_sender(DiscordAdviceSender(self))  # type: ignore[arg-type]
+            sender = DiscordAdviceSender(self, links=self.quoter.links)  # type: ignore[arg-type]
+            self.advice.scheduler.add_sender(sender)
             if self._advice_loop and (self._advice_task is None or self._advice_task.done()):
                 self._advice_task = asyncio.create_task(
                     self.advice.scheduler.run(), name="quotebot-advice-scheduler"

@@ -226,9 +226,9 @@ def hit_message(
     )
 
 
-def advice_message(hit: Hit, header: str = ADVICE_HEADER) -> Message:
+def advice_message(hit: Hit, header: str = ADVICE_HEADER, page_url: str | None = None) -> Message:
     """The daily post: an "Advice of the day" header above the quote and its attribution."""
-    message = hit_message(hit)
+    message = hit_message(hit, page_url=page_url)
     return Message(
         f"{header}: {message.text}",
         _blocks(HeaderBlock(text=_short(header, HEADER_LIMIT))) + message.blocks,
