@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot import Library, QueryError
 from bot.cards import CardStyle, render_card
-from bot.web import STATIC_FILES, Page, Pages, security_headers
+from bot.web import STATIC_FILES, HtmlPage, Pages, security_headers
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def add_page_routes(
     web_app.router.add_get("/static/{name}", stylesheet)
 
 
-def _html(page: Page) -> web.Response:
+def _html(page: HtmlPage) -> web.Response:
     return web.Response(
         text=page.html,
         status=page.status,

@@ -15,7 +15,6 @@ from bot import QueryError
 
 from . import replies
 from .answers import Quoter, build_query, help_text
-from .embeds import fit_content, neutralise_mentions
 from .views import can_share_here, page_message, picked_message, random_message
 
 QUERY_MAX = 200
@@ -76,9 +75,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
                 defer_after=quoter.defer_after,
             )
         except QueryError as exc:
-            await replies.send(
-                interaction, ephemeral=True, content=fit_content(neutralise_mentions(str(exc)))
-            )
+            await replies.send(interaction, ephemeral=True, content=replies.query_error_text(exc))
             return
         if not page.result.hits:
             await replies.send(
@@ -132,7 +129,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
                 interaction, quoter.random_hit, ephemeral=ephemeral, defer_after=quoter.defer_after
             )
         except QueryError as exc:
-            await replies.send(interaction, ephemeral=True, content=fit_content(str(exc)))
+            await replies.send(interaction, ephemeral=True, content=replies.query_error_text(exc))
             return
         shareable = ephemeral and can_share_here(interaction)
         await replies.send(

@@ -28,7 +28,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot import Context, Hit
+from bot import Claims, Context, Hit, Page
 
 from . import replies
 from .answers import (
@@ -36,18 +36,18 @@ from .answers import (
     MAX_CONTEXT,
     PICKED_FOOTER,
     RANDOM_FOOTER,
-    Page,
     Quoter,
     compact_key,
+    footer_of,
     query_from_footer,
 )
-from .claims import Claims
 from .embeds import context_embed, hit_embed
 from .permissions import missing_in_interaction
 
 log = logging.getLogger(__name__)
 
 _B36 = "[0-9a-z]{1,14}"
+# Discord refuses a custom_id over 100 characters; the formats above stay well under it.
 CUSTOM_ID_LIMIT = 100
 
 
@@ -201,7 +201,7 @@ class ContextButton(
         await replies.update(
             interaction,
             embed=context_embed(
-                context, hit, page.footer if page else RANDOM_FOOTER, quoter.page_url(key)
+                context, hit, footer_of(page) if page else RANDOM_FOOTER, quoter.page_url(key)
             ),
             view=answer_view(
                 self.owner_id,
@@ -273,7 +273,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
             raise
         self.item.disabled = True
         self.item.label = "Posted"
-        if self.view is not None:
+        if isinstance(self.view, ui.View):
             await replies.update(interaction, view=layout(self.view))
 
     async def _answer_publicly(
@@ -383,8 +383,6 @@ def answer_view(
     if shareable:
         view.add_item(PostButton(owner_id))
     view.add_item(CardButton(owner_id, compact_key(hit_key)))
-    for item in view.children:
-        assert len(item.custom_id) <= CUSTOM_ID_LIMIT, item.custom_id  # type: ignore[attr-defined]
     return layout(view)
 
 
@@ -394,8 +392,8 @@ def page_message(
     """The message showing one page of results: notes, the embed, the buttons. `page_url`
     gives a passage key's page address (Quoter.page_url), or None."""
     return {
-        "content": Quoter.notes(page.result),
-        "embed": hit_embed(page.hit, page.footer, page_url(page.hit.key) if page_url else None),
+        "content": Quoter.notes(page),
+        "embed": hit_embed(page.hit, footer_of(page), page_url(page.hit.key) if page_url else None),
         "view": answer_view(owner_id, page.hit.key, page=page, shareable=shareable),
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -20,13 +20,13 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdviceService, Library, QueryError
+from bot import AdviceService, Claims, Hit, Library, QueryError, Settings
 from bot.cards import CardStyle, render_card
 from bot.web import PageLinks
 
 from . import answers, blocks, daily
 from .cards import post_card
-from .dedupe import Deduper, redelivery_filter
+from .dedupe import redelivery_filter, remembered_deliveries
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
 from .guard import apologising as _apologising
@@ -42,13 +42,13 @@ RATE_LIMIT_RETRIES = 2
 EXPIRED = "This preview has expired. Run `/quote` again."
 
 
-def api_base_url(settings: Any) -> str:
+def api_base_url(settings: Settings) -> str:
     """The Web API base URL: SLACK_API_URL when set (with the trailing slash slack_sdk needs)."""
-    url = getattr(settings, "slack_api_url", None) or DEFAULT_API_URL
+    url = settings.slack_api_url or DEFAULT_API_URL
     return url if url.endswith("/") else url + "/"
 
 
-def create_client(settings: Any) -> AsyncWebClient:
+def create_client(settings: Settings) -> AsyncWebClient:
     """The Web API client for the bot token, at SLACK_API_URL, retrying 429s after Retry-After."""
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base_url(settings))
     return with_rate_limit_retries(client)
@@ -77,11 +77,11 @@ _IGNORED_TOKEN_WARNING = _IgnoredTokenWarning()
 
 def create_app(
     library: Library,
-    settings: Any,
+    settings: Settings,
     client: AsyncWebClient | None = None,
     *,
     rng: random.Random | None = None,
-    deliveries: Deduper | None = None,
+    deliveries: Claims | None = None,
     advice: AdviceService | None = None,
     card_style: CardStyle | None = None,
 ) -> AsyncApp:
@@ -94,19 +94,17 @@ def create_app(
     app = AsyncApp(
         client=client,
         # Never None: bolt would then read the environment behind the settings' back.
-        signing_secret=getattr(settings, "slack_signing_secret", None) or "",
+        signing_secret=settings.slack_signing_secret or "",
     )
-    app.middleware(redelivery_filter(deliveries or Deduper()))
-    daily_listeners = daily.DailyListeners(
-        advice, anyone=bool(getattr(settings, "slack_daily_anyone", False))
-    )
+    app.middleware(redelivery_filter(deliveries or remembered_deliveries()))
+    daily_listeners = daily.DailyListeners(advice, anyone=settings.slack_daily_anyone)
     daily_listeners.register(app)
     QuoteListeners(
         library,
         rng or random.Random(),
-        Deduper(),
+        remembered_deliveries(),
         daily_listeners,
-        links=PageLinks(getattr(settings, "public_url", None)),
+        links=PageLinks(settings.public_url),
         card_style=card_style or CardStyle.from_settings(settings),
     ).register(app)
     app.error(_on_error)
@@ -120,7 +118,7 @@ class QuoteListeners:
         self,
         library: Library,
         rng: random.Random,
-        shares: Deduper,
+        shares: Claims,
         daily_listeners: daily.DailyListeners | None = None,
         *,
         links: PageLinks = answers.NO_PAGES,
@@ -195,11 +193,9 @@ class QuoteListeners:
 
     def _random_view(self, view: View) -> blocks.Message:
         try:
-            hit, _ = answers.resolve(self.library, view) or (None, None)
+            hit = answers.shown_hit(self.library, view)
         except QueryError as exc:
             return answers.error_notice(exc)
-        if hit is None:
-            return blocks.notice(EXPIRED)
         context = self.library.context(hit, view.context, view.context) if view.context else None
         return blocks.preview(hit, view, context=context, page_url=self.links.quote(hit.key))
 
@@ -250,7 +246,7 @@ class QuoteListeners:
         body: Mapping[str, Any],
         respond: AsyncRespond,
         client: AsyncWebClient,
-        share: Any,
+        share: Callable[[View, str, str, AsyncRespond, AsyncWebClient], Awaitable[bool]],
         kind: str = "send",
     ) -> None:
         view = _view(action)
@@ -319,8 +315,8 @@ class QuoteListeners:
         )
         return False
 
-    def _card(self, view: View) -> tuple[Any, bytes]:
-        hit = answers.shown(self.library, view)
+    def _card(self, view: View) -> tuple[Hit, bytes]:
+        hit = answers.shown_hit(self.library, view)
         return hit, render_card(hit.passage, self.card_style)
 
 

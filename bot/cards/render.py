@@ -87,7 +87,8 @@ def _draw_line(
     colour: str,
 ) -> None:
     """One line at a baseline, each run in the font that has its characters."""
-    x, y = origin
+    x: float = origin[0]
+    y = origin[1]
     for name, piece in runs(text, face):
         run_font = font(name, size)
         draw.text((x, y), piece, font=run_font, fill=colour, anchor="ls")

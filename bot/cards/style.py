@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from ..settings import ConfigError
+from ..settings import ConfigError, Settings
 
 ARTWORK_SIZE = 132
 
@@ -24,19 +23,15 @@ class CardStyle:
     artwork: Image.Image | None = None
 
     @classmethod
-    def from_settings(cls, settings: Any) -> CardStyle:
+    def from_settings(cls, settings: Settings) -> CardStyle:
         """The configured style; ConfigError naming QUOTEBOT_CARD_ARTWORK for an unreadable
         image (read and scaled once, here, not for every card)."""
-        artwork = None
-        path = getattr(settings, "card_artwork", None)
-        if path:
-            artwork = load_artwork(Path(path).expanduser())
+        path = settings.card_artwork
         return cls(
-            background=getattr(settings, "card_background", None) or cls.background,
-            text=getattr(settings, "card_text", None) or cls.text,
-            accent=getattr(settings, "card_accent", None) or cls.accent,
-            muted=cls.muted,
-            artwork=artwork,
+            background=settings.card_background,
+            text=settings.card_text,
+            accent=settings.card_accent,
+            artwork=load_artwork(Path(path).expanduser()) if path else None,
         )
 
 

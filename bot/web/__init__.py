@@ -1,14 +1,14 @@
 """Quote pages: a page for every passage and a search page, server-rendered, no script."""
 
 from .links import PageLinks, audio_url, card_path, quote_path, safe_url, search_path
-from .pages import Page, Pages
+from .pages import HtmlPage, Pages
 from .security import content_security_policy, security_headers
 
 STATIC_FILES = ("quotebot.css",)
 
 __all__ = [
     "STATIC_FILES",
-    "Page",
+    "HtmlPage",
     "PageLinks",
     "Pages",
     "audio_url",

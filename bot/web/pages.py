@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..answers import attribution_of
 from ..errors import QueryError
 from ..library import Library
+from ..messages import LEFT_OUT, NO_MATCH, QUOTE_GONE, SHOWING_RESULTS_FOR
 from ..models import Passage, SearchResult
+from ..text import shorten
 from .links import (
     audio_at,
     card_path,
@@ -34,11 +37,17 @@ TITLE_LIMIT = 70
 MAX_PAGE = 100
 # Page source of searches in the core's metrics.
 SOURCE = "web"
-NOT_FOUND = "That quote is not in the library (any more). Try searching for it instead."
+NOT_FOUND = QUOTE_GONE + " Try searching for it instead."
+# The core's sentences the search page shows, by the names the template uses.
+MESSAGES = {
+    "SHOWING_RESULTS_FOR": SHOWING_RESULTS_FOR,
+    "LEFT_OUT": LEFT_OUT,
+    "NO_MATCH": NO_MATCH,
+}
 
 
 @dataclass(frozen=True)
-class Page:
+class HtmlPage:
     """A rendered page: HTTP status, the HTML document and its headers."""
 
     status: int
@@ -61,15 +70,6 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]] = ()) -> Markup:
     return Markup("").join(out)
 
 
-def shorten(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut at a word with `…`."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip(",;:") + "…"
-
-
 class Pages:
     """Renders the pages for one library; `public_url` (QUOTEBOT_PUBLIC_URL) makes the
     OpenGraph addresses absolute, else the address the request came to is used."""
@@ -84,10 +84,13 @@ class Pages:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            quote_path=quote_path, search_path=search_path, highlighted=highlighted
+            quote_path=quote_path,
+            search_path=search_path,
+            highlighted=highlighted,
+            messages=MESSAGES,
         )
 
-    def quote(self, key: str, request_origin: str = "") -> Page:
+    def quote(self, key: str, request_origin: str = "") -> HtmlPage:
         """`/q/<key>`: the quote, its neighbours, where it was said, player and card tags."""
         try:
             passage = self.library.passage(key)
@@ -109,23 +112,23 @@ class Pages:
             attribution=_attribution(passage),
             query="",
         )
-        return Page(200, html, security_headers([origin(audio)] if audio else []))
+        return HtmlPage(200, html, security_headers([origin(audio)] if audio else []))
 
-    def search(self, query: str, page: int = 1) -> Page:
+    def search(self, query: str, page: int = 1) -> HtmlPage:
         """`/search?q=…&page=N`: a page of hits in the query language of `/quote`."""
         query = " ".join((query or "").split())
         page = max(1, min(int(page), MAX_PAGE))
         template = self.env.get_template("search.html")
         if not query:
             html = template.render(query="", result=None, error=None, page=1)
-            return Page(200, html, security_headers())
+            return HtmlPage(200, html, security_headers())
         try:
             result = self.library.search(
                 query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, source=SOURCE
             )
         except QueryError as exc:
             html = template.render(query=query, result=None, error=str(exc), page=page)
-            return Page(400, html, security_headers())
+            return HtmlPage(400, html, security_headers())
         html = template.render(
             query=query,
             result=result,
@@ -136,11 +139,11 @@ class Pages:
             has_next=_has_next(result),
             attribution=_attribution,
         )
-        return Page(200, html, security_headers())
+        return HtmlPage(200, html, security_headers())
 
-    def not_found(self, message: str = "There is no page here.") -> Page:
+    def not_found(self, message: str = "There is no page here.") -> HtmlPage:
         html = self.env.get_template("not_found.html").render(message=message, query="")
-        return Page(404, html, security_headers())
+        return HtmlPage(404, html, security_headers())
 
 
 def _has_next(result: SearchResult) -> bool:
@@ -149,8 +152,5 @@ def _has_next(result: SearchResult) -> bool:
 
 
 def _attribution(passage: Passage) -> str:
-    """`Speaker · Section · HH:MM:SS · Podcast — Episode`, the parts that exist."""
-    episode = passage.episode
-    title = " — ".join(part for part in (episode.podcast, episode.title) if part)
-    parts = (passage.speaker, passage.section, passage.timestamp, title)
-    return " · ".join(part for part in parts if part)
+    """`Speaker · Section · HH:MM:SS · Podcast — Episode`, as every front end writes it."""
+    return attribution_of(passage).text()

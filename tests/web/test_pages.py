@@ -86,7 +86,7 @@ async def test_the_card_is_served_as_a_png(seed_pages) -> None:
 async def test_an_unknown_key_is_a_friendly_404(seed_pages) -> None:
     """A key that is not in the library gets a 404 page that says so, with the search box."""
     page = await soup(seed_pages, "/q/no-such-episode:1", status=404)
-    assert "not in the library" in page.select_one("p.notice").text
+    assert "no longer in the library" in page.select_one("p.notice").text
     assert page.select_one("form.search") is not None
     assert (await seed_pages.get("/q/no-such-episode:1/card.png")).status == 404
 
@@ -194,3 +194,10 @@ def test_pages_are_laid_out_for_phones() -> None:
 async def test_the_http_server_keeps_serving_healthz(seed_pages) -> None:
     """The pages share the port with /healthz."""
     assert (await seed_pages.get("/healthz")).status == 200
+
+
+async def test_paging_past_the_last_result_says_so(seed_pages) -> None:
+    """A page number past the results says there are no more and links back to the first."""
+    page = await soup(seed_pages, "/search?q=layoffs&page=5")
+    assert "No more quotes" in page.select_one("p.notice").text
+    assert page.select_one("p.notice a")["href"] == "/search?q=layoffs"
