@@ -28,9 +28,24 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from PIL import Image  # noqa: E402
 
 from bot import Library  # noqa: E402
-from bot.cards import CardStyle, render_card  # noqa: E402
+from bot.cards import CardStyle, missing_glyphs, render_card  # noqa: E402
+from bot.cards.render import PNG_COMPRESSION  # noqa: E402
 from bot.web import Pages  # noqa: E402
 
+# A line of each script, to measure what the shipped fonts cover.
+SCRIPTS = {
+    "Latin with accents": "Zoë Ångström café naïve ß œ ł ő",
+    "Greek": "Καλημέρα κόσμε",
+    "Cyrillic": "Привет мир",
+    "Chinese": "我们需要更好的写作",
+    "Japanese": "日本語のテキストです",
+    "Korean": "한국어 텍스트",
+    "Arabic": "مرحبا بالعالم",
+    "Hebrew": "שלום עולם",
+    "Devanagari": "नमस्ते दुनिया",
+    "Thai": "สวัสดีชาวโลก",
+    "Emoji": "😀😂👍🎙️🚀❤️🔥",
+}
 PARTIAL = ["layo", "manag", "promo", "stack r", "speaker:ryan lay", "the", "write bet", "perf"]
 SEARCHES = ["layoffs", "manager", "promotion", '"stack ranking"', "write better"]
 
@@ -82,7 +97,7 @@ def main() -> None:
         blank = Image.new("RGB", (1200, 630), style.background)
 
         def encode_blank() -> None:
-            blank.save(io.BytesIO(), format="PNG", compress_level=6)
+            blank.save(io.BytesIO(), format="PNG", compress_level=PNG_COMPRESSION)
 
         reference = timings(encode_blank, args.runs)
         sizes: list[int] = []
@@ -99,6 +114,18 @@ def main() -> None:
         print(
             f"  PNG size: median {statistics.median(sizes) / 1024:.1f} KiB, "
             f"max {max(sizes) / 1024:.1f} KiB"
+        )
+
+        print("\nglyph coverage of the shipped fonts")
+        for script, line in SCRIPTS.items():
+            drawn = [c for c in line if c.isprintable() and not c.isspace()]
+            missing = missing_glyphs(line)
+            covered = sum(1 for c in drawn if c not in missing)
+            print(f"  {script:<20} {covered:>2}/{len(drawn):<2} {''.join(missing)}")
+        corpus_text = "".join(p.text + p.speaker + p.section for p in passages)
+        print(
+            f"  seed transcripts: {len(set(corpus_text))} distinct characters, "
+            f"{len(missing_glyphs(corpus_text))} not covered"
         )
 
         pages = Pages(library, "https://quotes.example.com")

@@ -24,8 +24,9 @@ QUOTE_BOTTOM = 448
 QUOTE_SIZES = (60, 54, 48, 44, 40, 36, 33, 30)
 SPEAKER_SIZE = 34
 DETAIL_SIZE = 25
-# zlib level 6 compresses a flat-coloured card nearly as well as 9, in a third of the time.
-PNG_COMPRESSION = 6
+# zlib level 1: half the encoding time of the default (6) for a file about 18% larger
+# (~65 KiB), and encoding is most of a card's cost. Measured in benchmarks/sharing_benchmark.py.
+PNG_COMPRESSION = 1
 
 
 def render_card(passage: Passage, style: CardStyle | None = None) -> bytes:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from page_server import HOSTILE, load
+from page_server import ARTIFACTS, HOSTILE, load
 
 from bot import Library
 
@@ -17,3 +17,10 @@ def hostile_library(tmp_path: Path) -> Iterator[Library]:
     library = load(tmp_path, "hostile", HOSTILE)
     yield library
     library.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Say where the browser tests left their screenshots, so CI logs point at them."""
+    folder = config.stash.get(ARTIFACTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"browser screenshots: {folder}")

@@ -6,12 +6,16 @@ import io
 import wave
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from bs4 import BeautifulSoup
 
 from adapters.slack.server import create_web_app
 from adapters.web_routes import add_page_routes
 from bot import Library
+
+# Where the browser tests saved their screenshots (set by the `artifacts` fixture).
+ARTIFACTS = pytest.StashKey[Path]()
 
 HOSTILE = """\
 ---

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from page_server import playable_library, serve, silence_wav
+from page_server import ARTIFACTS, playable_library, serve, silence_wav
 
 from bot import Library
 
@@ -32,13 +32,14 @@ PHONE = (412, 915)
 
 
 @pytest.fixture(scope="module")
-def artifacts() -> Path:
+def artifacts(pytestconfig: pytest.Config) -> Path:
+    """The screenshot folder; the test run's summary prints it."""
     folder = Path(
         os.environ.get("QUOTEBOT_TEST_ARTIFACTS")
         or Path(tempfile.gettempdir()) / "quotebot-artifacts"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"\nbrowser screenshots: {folder}")
+    pytestconfig.stash[ARTIFACTS] = folder
     return folder
 
 
