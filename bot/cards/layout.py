@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import split_sentences
-from .fonts import font, runs
+from .glyphs import font, runs
 
 ELLIPSIS = "…"
 LINE_SPACING = 1.28

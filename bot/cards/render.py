@@ -12,7 +12,7 @@ import io
 from PIL import Image, ImageDraw
 
 from ..models import Passage
-from .fonts import BOLD, REGULAR, font, runs
+from .glyphs import BOLD, REGULAR, font, runs
 from .layout import ellipsize, fit
 from .style import CardStyle
 

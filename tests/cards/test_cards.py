@@ -11,7 +11,7 @@ from PIL import Image
 
 from bot import Library, Passage
 from bot.cards import CardStyle, draw_card, missing_glyphs, render_card
-from bot.cards.fonts import CJK, REGULAR, font_for, font_path
+from bot.cards.glyphs import CJK, REGULAR, font_for, font_path
 from bot.cards.layout import ELLIPSIS, fit
 from bot.settings import ConfigError, Settings
 
