@@ -20,7 +20,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdviceService, Claims, Hit, Library, QueryError, Settings
+from bot import AdviceService, Claims, Hit, Library, QueryError, Settings, shorten
 from bot.cards import CardStyle, render_card
 from bot.web import PageLinks
 
@@ -40,6 +40,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 # How often a rate-limited call is tried again, each after Slack's Retry-After.
 RATE_LIMIT_RETRIES = 2
 EXPIRED = "This preview has expired. Run `/quote` again."
+# Slack's limit for a file's alt text (files.getUploadURLExternal `alt_txt`).
+ALT_TEXT_LIMIT = 1000
 
 
 def api_base_url(settings: Settings) -> str:
@@ -303,7 +305,7 @@ class QuoteListeners:
             png,
             comment=blocks.card_comment(hit, user, self.links.quote(hit.key)),
             title=f"{hit.speaker} · {hit.timestamp}",
-            alt_text=f"“{hit.text[:900]}” — {hit.speaker}",
+            alt_text=shorten(f"“{hit.text}” — {hit.speaker}", ALT_TEXT_LIMIT),
             filename=f"quote-{hit.key.replace(':', '-')}.png",
         )
         if isinstance(outcome, Delivered):

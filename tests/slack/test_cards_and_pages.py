@@ -88,3 +88,18 @@ async def test_answers_say_nothing_about_pages_without_a_public_url(slack) -> No
     """Without QUOTEBOT_PUBLIC_URL no answer mentions a page."""
     preview = await slack.ask("layoffs")
     assert not any("Quote page" in text for text in context_texts(preview))
+
+
+async def test_the_card_comment_links_the_page_when_a_public_url_is_set(
+    make_slack, seed_library: Library
+) -> None:
+    """With QUOTEBOT_PUBLIC_URL the card's text links the quote's page; alt text is set."""
+    top = seed_library.search("layoffs", limit=1).hits[0]
+    slack = await make_slack(public_url=PUBLIC)
+    preview = await slack.ask("layoffs")
+    await slack.press(button(preview, "quote_card"))
+    await slack.fake.wait_for_responses(2)
+    [shared] = slack.fake.method_calls("files.completeUploadExternal")
+    assert f"<{PUBLIC}/q/{top.key}|Quote page>" in shared.body["initial_comment"]
+    [asked] = slack.fake.method_calls("files.getUploadURLExternal")
+    assert asked.body["alt_txt"].startswith("“I think if the assumption")
