@@ -1,7 +1,8 @@
 """The headers every page carries: a strict Content-Security-Policy and no framing.
 
 The pages have no script at all, so `default-src 'none'` forbids every script, inline or not;
-styles and images come only from the bot itself, and audio only from the episode's own host.
+styles and images come only from the bot itself, and audio (on a page with a player) from the
+episode's host or over https.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ BASE_POLICY = {
 
 
 def content_security_policy(media_origins: Iterable[str] = ()) -> str:
-    """The policy, allowing audio from `media_origins` (scheme://host) only."""
+    """The policy, allowing audio from `media_origins` (scheme://host) and, on a page with a
+    player, from any https host: podcast enclosures usually redirect through an analytics
+    prefix to a CDN on another host, and the policy is checked again at every redirect."""
     policy = dict(BASE_POLICY)
     origins = sorted(set(media_origins))
     if origins:
-        policy["media-src"] = " ".join(origins)
+        policy["media-src"] = " ".join([*origins, "https:"])
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 

@@ -107,7 +107,7 @@ async def test_without_audio_there_is_no_player_but_a_link_to_the_episode(
 
 
 async def test_the_player_starts_at_the_timestamp(tmp_path: Path) -> None:
-    """The audio source carries `#t=SECONDS` and the policy allows that host's audio only."""
+    """The audio source carries `#t=SECONDS` and the policy allows audio from that host."""
     library = playable_library(tmp_path, "https://cdn.example.net/ep1.mp3")
     client = await serve(library)
     try:
@@ -167,6 +167,7 @@ async def test_pages_set_a_strict_content_security_policy(seed_pages) -> None:
     response = await seed_pages.get(f"/q/{KEY}")
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "media-src" not in policy  # no player on this page, so no audio from anywhere
     assert "frame-ancestors 'none'" in policy and "style-src 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
