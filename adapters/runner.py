@@ -30,8 +30,11 @@ from bot import (
     configure_logging,
     create_advice_service,
 )
+from bot.cards import CardStyle
+from bot.web import PageLinks
 
 from .ops_routes import Readiness, add_ops_routes
+from .web_routes import add_page_routes
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,8 @@ async def start(
 ) -> Running:
     """Start the planned platforms, the scheduler and the HTTP server."""
     slack, discord_ = plan.slack, plan.discord
+    # Read once; a bad QUOTEBOT_CARD_ARTWORK stops the start here, before anything opens.
+    style = CardStyle.from_settings(settings)
 
     def count_post(platform: str, ok: bool) -> None:
         metrics.observe_post(platform, "advice", ok)
@@ -166,10 +171,12 @@ async def start(
     bolt_app = None
     try:
         if slack:
-            bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
+            bolt_app, slack_closers = await _start_slack(
+                library, settings, service, readiness, style
+            )
             closers.extend(slack_closers)
         if discord_:
-            closers.extend(await _start_discord(library, settings, plan, service, readiness))
+            closers.extend(await _start_discord(library, settings, plan, service, readiness, style))
     except BaseException:
         # A platform that failed to start must not leave the other's connections open.
         for close in closers:
@@ -183,6 +190,7 @@ async def start(
     http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
     web_app = create_web_app(http_mode_slack)
     add_ops_routes(web_app, readiness, metrics)
+    add_page_routes(web_app, library, public_url=settings.public_url, card_style=style)
     web_runner = await serve_http(web_app, host, port)
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
     running = Running(web_runner, service, scheduler_task, closers)
@@ -249,12 +257,17 @@ async def drain_replies(timeout: float) -> None:
 
 
 async def _start_slack(
-    library: Library, settings: Settings, service: AdviceService, readiness: Readiness
+    library: Library,
+    settings: Settings,
+    service: AdviceService,
+    readiness: Readiness,
+    style: CardStyle,
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
     from .slack import SlackAdviceSender, connect_socket_mode, create_app
 
-    bolt_app = create_app(library, settings, advice=service)
-    service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
+    bolt_app = create_app(library, settings, advice=service, card_style=style)
+    links = PageLinks(settings.public_url)
+    service.scheduler.add_sender(SlackAdviceSender(bolt_app.client, links=links))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
@@ -271,6 +284,7 @@ async def _start_discord(
     plan: Plan,
     service: AdviceService,
     readiness: Readiness,
+    style: CardStyle,
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
@@ -286,6 +300,7 @@ async def _start_discord(
         force_sync=plan.force_sync,
         advice=service,
         advice_loop=False,
+        card_style=style,
     )
     try:
         await client.login(settings.discord_token or "")

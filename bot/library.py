@@ -29,6 +29,7 @@ from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport, passage_from_row
 from .search.query_parser import fts_phrase, parse_query
 from .settings import Settings
+from .text import fold
 from .transcripts.corpus import default_corpus
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ INDEX_ENV = "QUOTEBOT_INDEX"
 MAX_LIMIT = 50
 FILTER_COLUMNS = {"speaker": "speaker", "section": "section", "episode": "episode_id"}
 NARROWING_SHARE = 0.2
+# Autocomplete starts at two characters and reads at most this much of what was typed.
+MIN_SUGGEST_CHARS = 2
+MAX_QUERY_CHARS = 500
 # Random quotes should be worth quoting: skip the "Yeah." turns.
 RANDOM_MIN_WORDS = 12
 
@@ -160,6 +164,32 @@ class Library:
         finally:
             if self.search_observer is not None:
                 self.search_observer(source, time.perf_counter() - started, hits)
+
+    def suggest(self, typed: str, limit: int = 25, source: str = "autocomplete") -> list[Hit]:
+        """The best passages for a query still being typed, for autocomplete.
+
+        The last word may be unfinished (`layo`): unless it is a word the podcast uses, it is
+        completed to the most frequent word that starts with it before searching. Input the
+        core would reject gives no suggestions rather than an error.
+        """
+        text = " ".join((typed or "").split())[:MAX_QUERY_CHARS]
+        if len(text) < MIN_SUGGEST_CHARS:
+            return []
+        words = text.split(" ")
+        last = fold(words[-1])
+        if (
+            not (typed or "").endswith(" ")
+            and last.isalpha()
+            and len(last) >= MIN_SUGGEST_CHARS
+            and not self.index.has_word(last)
+        ):
+            completed = self.index.completion(last)
+            if completed:
+                words[-1] = completed
+        try:
+            return list(self.search(" ".join(words), limit=limit, source=source).hits)
+        except QueryError:
+            return []
 
     def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
         """The passage widened with its neighbours in the same episode (across turns)."""

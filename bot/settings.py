@@ -7,10 +7,12 @@ behind its back. Secrets (tokens) are accepted from the environment only and nev
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -79,6 +81,20 @@ def _speakers(value: str) -> str:
     if value.strip().lower() not in {"guests", "any"}:
         raise ValueError("expected guests or any")
     return value.strip().lower()
+
+
+def _colour(value: str) -> str:
+    match = re.fullmatch(r"#?([0-9a-fA-F]{6})", value.strip())
+    if not match:
+        raise ValueError(f"expected a colour like #1d2330, got {value.strip()!r}")
+    return "#" + match.group(1).lower()
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("expected the bot's public address, like https://quotes.example.com")
+    return value.strip().rstrip("/")
 
 
 def _positive(value: str) -> int:
@@ -152,6 +168,16 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "QUOTEBOT_SLACK_DAILY_ANYONE", False, _bool, "anyone (not only admins) runs /quote-daily"
     ),
+    Option(
+        "QUOTEBOT_PUBLIC_URL",
+        None,
+        _public_url,
+        "public address of the quote pages; chat answers link to them when set",
+    ),
+    Option("QUOTEBOT_CARD_BACKGROUND", "#1d2330", _colour, "quote card background colour"),
+    Option("QUOTEBOT_CARD_TEXT", "#f7f4ec", _colour, "quote card text colour"),
+    Option("QUOTEBOT_CARD_ACCENT", "#f2b33d", _colour, "quote card accent colour (bar, speaker)"),
+    Option("QUOTEBOT_CARD_ARTWORK", None, _text, "image file shown in the quote card's corner"),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -192,6 +218,11 @@ class Settings:
     daily_broken_after: int = 3
     daily_lease: int = 120
     slack_daily_anyone: bool = False
+    public_url: str | None = None
+    card_background: str = "#1d2330"
+    card_text: str = "#f7f4ec"
+    card_accent: str = "#f2b33d"
+    card_artwork: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

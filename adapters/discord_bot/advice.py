@@ -22,6 +22,7 @@ import aiohttp
 import discord
 
 from bot import AdvicePost, ConfigError, Delivery, Hit, Settings, Subscription
+from bot.web import PageLinks
 
 from . import messages
 from .embeds import hit_embed
@@ -54,9 +55,9 @@ BROKEN_REASONS = {
 THREAD_TYPES = {10, 11, 12}  # announcement, public and private threads
 
 
-def advice_embed(hit: Hit) -> discord.Embed:
+def advice_embed(hit: Hit, page_url: str | None = None) -> discord.Embed:
     """The daily post: the excerpt as `/quote` shows it, titled "Advice of the day"."""
-    embed = hit_embed(hit, messages.ADVICE_FOOTER)
+    embed = hit_embed(hit, messages.ADVICE_FOOTER, page_url)
     embed.title = messages.ADVICE_TITLE
     return embed
 
@@ -71,8 +72,12 @@ class DiscordAdviceSender:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, token: str | None = None) -> None:
+    def __init__(
+        self, client: discord.Client, token: str | None = None, links: PageLinks | None = None
+    ) -> None:
         self.client = client
+        # With QUOTEBOT_PUBLIC_URL the post links its quote's page.
+        self.links = links or PageLinks()
         self._token = token
         self._login_lock = asyncio.Lock()
         self._rejected: str | None = None
@@ -90,7 +95,9 @@ class DiscordAdviceSender:
         try:
             # nonce => discord.py also sends enforce_nonce: true (see the module docstring).
             message = await channel.send(
-                embed=advice_embed(post.hit), nonce=post.nonce, allowed_mentions=NO_MENTIONS
+                embed=advice_embed(post.hit, self.links.quote(post.hit.key)),
+                nonce=post.nonce,
+                allowed_mentions=NO_MENTIONS,
             )
         except discord.RateLimited as exc:
             return Delivery.retry(f"rate limited for {exc.retry_after:.0f} s")
@@ -246,7 +253,7 @@ def create_sender(settings: Settings) -> DiscordAdviceSender | None:
         allowed_mentions=NO_MENTIONS,
         max_ratelimit_timeout=REST_RATELIMIT_WAIT,
     )
-    return RestAdviceSender(client, token)
+    return RestAdviceSender(client, token, PageLinks(settings.public_url))
 
 
 class RestAdviceSender(DiscordAdviceSender):

@@ -26,6 +26,8 @@ from bot import (
     no_match,
     page_at,
 )
+from bot.cards import CardStyle, render_card
+from bot.web import PageLinks
 
 from . import embeds
 from . import messages as discord_messages
@@ -35,7 +37,11 @@ MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 MAX_CONTEXT = 3
 RANDOM_FOOTER = "/quote-random"
+PICKED_FOOTER = "/quote · picked from the suggestions"
 BUTTON_SOURCE = "discord-button"
+AUTOCOMPLETE_SOURCE = "discord-autocomplete"
+# The value of a suggested quote: what /quote receives when the member picks it.
+PICK_PREFIX = "quote:"
 _FOOTER = re.compile(r"^Result (?P<n>\d+) of (?P<total>\d+\+?) · /quote (?P<query>.+)$", re.DOTALL)
 
 
@@ -101,6 +107,9 @@ class Quoter:
     # Seconds of searching after which an interaction is deferred (Discord allows 3).
     defer_after: float = DEFER_AFTER
     rng: random.Random = field(default_factory=random.Random)
+    # Addresses of the quote pages (none without QUOTEBOT_PUBLIC_URL) and the cards' look.
+    links: PageLinks = field(default_factory=PageLinks)
+    card_style: CardStyle = field(default_factory=CardStyle)
     _choices: dict[str, list[Option]] = field(default_factory=dict, repr=False)
     _episodes_by_tag: dict[str, str] | None = field(default=None, repr=False)
 
@@ -116,6 +125,23 @@ class Quoter:
 
     def random_hit(self) -> Hit:
         return self.library.random(self.rng)
+
+    def picked(self, query: str) -> Hit | None:
+        """The passage a suggestion stands for (`quote:<key>`), or None for a typed query."""
+        if not query.startswith(PICK_PREFIX):
+            return None
+        try:
+            return Hit(self.library.passage(query.removeprefix(PICK_PREFIX)), 0.0)
+        except QueryError:
+            return None
+
+    def card(self, hit_key: str) -> tuple[Hit, bytes]:
+        """The passage and its quote card PNG; QueryError when it is gone."""
+        hit = Hit(self.library.passage(hit_key), 0.0)
+        return hit, render_card(hit.passage, self.card_style)
+
+    def page_url(self, hit_key: str) -> str | None:
+        return self.links.quote(hit_key)
 
     def context(self, hit_key: str, width: int) -> Context:
         """The passage `hit_key` with `width` passages either side."""
@@ -135,6 +161,22 @@ class Quoter:
         return f"{episode_id}:{ordinal}"
 
     # -- autocomplete -------------------------------------------------------------------------
+
+    def quote_choices(self, typed: str) -> list[app_commands.Choice[str]]:
+        """The best matching quotes for what is typed so far, as `Speaker · HH:MM:SS · text`;
+        picking one answers with exactly that passage. Searches: run it off the event loop."""
+        choices: list[app_commands.Choice[str]] = []
+        seen: set[str] = set()
+        for hit in self.library.suggest(typed, MAX_CHOICES, source=AUTOCOMPLETE_SOURCE):
+            value = PICK_PREFIX + hit.key
+            if len(value) > CHOICE_LIMIT:
+                # An episode id too long for a choice value: picking runs the typed query.
+                value = " ".join(typed.split())[:CHOICE_LIMIT]
+            if value in seen or not value:
+                continue
+            seen.add(value)
+            choices.append(app_commands.Choice(name=choice_label(hit), value=value))
+        return choices
 
     def choices(self, kind: str, typed: str) -> list[app_commands.Choice[str]]:
         """Up to 25 choices of `kind` matching what was typed, prefix matches first.
@@ -228,6 +270,13 @@ def _typed(title: str) -> str:
     return embeds.shorten(" ".join(title.replace("`", " ").replace('"', " ").split()), 80)
 
 
+def choice_label(hit: Hit) -> str:
+    """`Stefan Mai · 00:40:49 · I think if the assumption is…`, within Discord's 100."""
+    head = f"{hit.speaker} · {hit.timestamp} · " if hit.speaker else f"{hit.timestamp} · "
+    head = embeds.shorten(" ".join(head.split()), CHOICE_LIMIT // 2) + " "
+    return head + embeds.shorten(" ".join(hit.text.split()), CHOICE_LIMIT - len(head))
+
+
 def help_text(public: bool) -> str:
     """What /quote-help says."""
     where = "everyone in the channel" if public else "only you (press **Post to channel** to share)"
@@ -244,8 +293,10 @@ def help_text(public: bool) -> str:
 
 
 __all__ = [
+    "PICK_PREFIX",
     "Quoter",
     "build_query",
+    "choice_label",
     "compact_key",
     "footer_of",
     "help_text",

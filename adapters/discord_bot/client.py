@@ -12,6 +12,8 @@ from typing import Any
 import discord
 
 from bot import AdviceService, Claims, Library, Settings
+from bot.cards import CardStyle
+from bot.web import PageLinks
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
@@ -73,7 +75,7 @@ class _QuoteBot(discord.Client):
             force=self._force_sync,
         )
         if self.advice is not None:
-            self.advice.scheduler.add_sender(DiscordAdviceSender(self))
+            self.advice.scheduler.add_sender(DiscordAdviceSender(self, links=self.quoter.links))
             if self._advice_loop and (self._advice_task is None or self._advice_task.done()):
                 self._advice_task = asyncio.create_task(
                     self.advice.scheduler.run(), name="quotebot-advice-scheduler"
@@ -107,6 +109,13 @@ class ShardedQuoteBot(_QuoteBot, discord.AutoShardedClient):
     """quotebot on several shards (`--shards auto` or a count), for large installs."""
 
 
+def gateway_intents() -> discord.Intents:
+    """Only the guilds intent: slash commands, buttons and autocomplete arrive as interactions
+    whatever the intents, and the guild cache (channels, the bot's permissions) is all the daily
+    posts need. The default set would stream every message, typing and reaction event."""
+    return discord.Intents(guilds=True)
+
+
 def create_bot(
     library: Library,
     settings: Settings,
@@ -117,6 +126,7 @@ def create_bot(
     rng: random.Random | None = None,
     advice: AdviceService | None = None,
     advice_loop: bool = True,
+    card_style: CardStyle | None = None,
 ) -> QuoteBot | ShardedQuoteBot:
     """A client answering from `library`; `shards` ("auto" or a count) picks AutoShardedClient.
 
@@ -126,7 +136,7 @@ def create_bot(
     says daily advice is not enabled.
     """
     options: dict[str, Any] = {
-        "intents": discord.Intents.default(),
+        "intents": gateway_intents(),
         "allowed_mentions": discord.AllowedMentions.none(),
         "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
     }
@@ -140,7 +150,13 @@ def create_bot(
             if shard_ids:
                 options["shard_ids"] = list(shard_ids)
         client = ShardedQuoteBot(**options)
-    quoter = Quoter(library, public=settings.discord_public, rng=rng or random.Random())
+    quoter = Quoter(
+        library,
+        public=settings.discord_public,
+        rng=rng or random.Random(),
+        links=PageLinks(settings.public_url),
+        card_style=card_style or CardStyle.from_settings(settings),
+    )
     state = settings.discord_sync_state
     client._setup_quotebot(
         quoter,

@@ -1,6 +1,13 @@
-"""The slash commands: /quote (with autocomplete for its filters), /quote-help, /quote-random."""
+"""The slash commands: /quote (with autocomplete for its query and filters), /quote-help,
+/quote-random.
+
+All three are user-installable: registered for server and user installs, usable in servers,
+the bot's DM and group DMs, so a member can quote where the bot was never added.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from discord import Interaction, app_commands
 
@@ -8,7 +15,7 @@ from bot import QueryError
 
 from . import replies
 from .answers import Quoter, build_query, help_text
-from .views import page_message, random_message
+from .views import can_share_here, page_message, picked_message, random_message
 
 QUERY_MAX = 200
 FILTER_MAX = 100
@@ -21,10 +28,17 @@ class QuoteTree(app_commands.CommandTree):
         await replies.report(interaction, error)
 
 
+# Installed by a server or by a user; usable in servers, the bot's DM and group DMs.
+anywhere_installs = app_commands.allowed_installs(guilds=True, users=True)
+anywhere_contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+
+
 def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
     """Register /quote, /quote-help and /quote-random on `tree`, answering from `quoter`."""
 
     @tree.command(name="quote", description="Quote what was said on the podcast")
+    @anywhere_installs
+    @anywhere_contexts
     @app_commands.describe(
         query='Words, a "quoted phrase", or filters like speaker:stefan',
         speaker="Only what this person said",
@@ -39,6 +53,17 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
         episode: app_commands.Range[str, 1, FILTER_MAX] | None = None,
     ) -> None:
         ephemeral = not quoter.public
+        shareable = ephemeral and can_share_here(interaction)
+        picked = await asyncio.to_thread(quoter.picked, query)
+        if picked is not None:
+            await replies.send(
+                interaction,
+                ephemeral=ephemeral,
+                **picked_message(
+                    picked, interaction.user.id, shareable, quoter.page_url(picked.key)
+                ),
+            )
+            return
         text = build_query(query, speaker, section, episode)
         try:
             page = await replies.compute(
@@ -57,10 +82,18 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
                 interaction, ephemeral=True, content=quoter.no_match_text(page.result)
             )
             return
-        shareable = ephemeral and interaction.guild_id is not None
         await replies.send(
-            interaction, ephemeral=ephemeral, **page_message(page, interaction.user.id, shareable)
+            interaction,
+            ephemeral=ephemeral,
+            **page_message(page, interaction.user.id, shareable, quoter.page_url),
         )
+
+    @quote.autocomplete("query")
+    async def query_choices(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        # A search, however quick, runs off the event loop; autocomplete cannot be deferred.
+        return await asyncio.to_thread(quoter.quote_choices, current)
 
     @quote.autocomplete("speaker")
     async def speaker_choices(
@@ -81,10 +114,14 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
         return quoter.choices("episode", current)
 
     @tree.command(name="quote-help", description="How to use /quote")
+    @anywhere_installs
+    @anywhere_contexts
     async def quote_help(interaction: Interaction) -> None:
         await replies.send(interaction, ephemeral=True, content=help_text(quoter.public))
 
     @tree.command(name="quote-random", description="A random quote from the podcast")
+    @anywhere_installs
+    @anywhere_contexts
     async def quote_random(interaction: Interaction) -> None:
         ephemeral = not quoter.public
         try:
@@ -94,7 +131,9 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
         except QueryError as exc:
             await replies.send(interaction, ephemeral=True, content=replies.query_error_text(exc))
             return
-        shareable = ephemeral and interaction.guild_id is not None
+        shareable = ephemeral and can_share_here(interaction)
         await replies.send(
-            interaction, ephemeral=ephemeral, **random_message(hit, interaction.user.id, shareable)
+            interaction,
+            ephemeral=ephemeral,
+            **random_message(hit, interaction.user.id, shareable, quoter.page_url(hit.key)),
         )

@@ -27,6 +27,8 @@ class DailyCommands(app_commands.Group):
             description="Advice of the day from the podcast, posted in this channel",
             guild_only=True,
             allowed_contexts=app_commands.AppCommandContext(guild=True),
+            # A user-installed app cannot post in a server on its own: guild installs only.
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
         )
         self.advice = advice
         self.defer_after = defer_after

@@ -22,6 +22,7 @@ EMBED_TOTAL_LIMIT = 6000
 CONTENT_LIMIT = 2000
 
 COLOUR = discord.Colour(0x5865F2)
+PAGE_LABEL = "Quote page"
 ELLIPSIS = "…"
 ZWSP = "\u200b"
 
@@ -79,26 +80,32 @@ def _rendered_excerpt(shown: Excerpt) -> str:
     return before + emphasise(shown.text, shown.highlights) + after
 
 
-def hit_embed(hit: Hit | Passage, footer: str | None = None) -> discord.Embed:
-    """One quote as an embed: the excerpt with matches in bold, who said it where, a link."""
+def hit_embed(
+    hit: Hit | Passage, footer: str | None = None, page_url: str | None = None
+) -> discord.Embed:
+    """One quote as an embed: the excerpt with matches in bold, who said it where, links to
+    the episode and (with QUOTEBOT_PUBLIC_URL) to the quote's page."""
     if isinstance(hit, Passage):
         hit = Hit(hit, 0.0)
     embed = _frame(hit, footer)
-    link = _listen_line(hit)
+    link = _listen_line(hit, page_url)
     budget = _description_budget(embed) - len(link) - 2  # the quotation marks
     embed.description = "“" + excerpt(hit.text, hit.highlights, budget) + "”" + link
     return embed
 
 
 def context_embed(
-    context: Context, hit: Hit | None = None, footer: str | None = None
+    context: Context,
+    hit: Hit | None = None,
+    footer: str | None = None,
+    page_url: str | None = None,
 ) -> discord.Embed:
     """A passage with its neighbours: speaker lines where the speaker changes, the quote quoted."""
     centre = (
         hit if hit is not None and hit.key == context.passage.key else Hit(context.passage, 0.0)
     )
     embed = _frame(centre, footer)
-    link = _listen_line(centre)
+    link = _listen_line(centre, page_url)
     budget = _description_budget(embed) - len(link)
     # The quote's own excerpt, leaving room for at least its speaker line.
     quoted = "> " + excerpt(centre.text, centre.highlights, budget - 80).replace("\n", "\n> ")
@@ -139,9 +146,15 @@ def _description_budget(embed: discord.Embed) -> int:
     return min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
 
 
-def _listen_line(hit: Hit) -> str:
+def _listen_line(hit: Hit, page_url: str | None = None) -> str:
+    links = []
     url = safe_url(hit.url)
-    return f"\n\n▶ [Listen from {hit.timestamp}]({url})" if url else ""
+    if url:
+        links.append(f"▶ [Listen from {hit.timestamp}]({url})")
+    page = safe_url(page_url)
+    if page:
+        links.append(f"🔗 [{PAGE_LABEL}]({page})")
+    return "\n\n" + " · ".join(links) if links else ""
 
 
 def _join(passages: Sequence[Passage], blocks: dict[int, str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 STRANGER = "Only the member who asked can use these buttons. Try `/quote` to get your own answer."
 STALE = "This answer is too old for its buttons. Run `/quote` again."
 ALREADY_SHARED = "This answer is already posted in the channel."
+ALREADY_CARDED = "The card of this answer is already posted."
 CANNOT_POST_MISSING = (
     "I can't post in this channel: a server admin needs to give me {missing} here."
 )

@@ -9,11 +9,18 @@ custom_id formats (all well under Discord's 100 characters):
     qb:prev:<owner>:<index>  qb:next:<owner>:<index>      page to result <index>
     qb:ctx:<owner>:<width>:<episode-tag>.<ordinal>        passage with <width> neighbours a side
     qb:post:<owner>                                       share the shown answer in the channel
+    qb:card:<owner>:<episode-tag>.<ordinal>               post the passage's quote card
 with <owner> and <index> in base 36.
+
+The quote card goes out as an embed whose image is the attached PNG (`attachment://`), not as
+a Components V2 message: every answer here is an embed already, the embed keeps the quote as
+text (searchable, read by screen readers) next to the picture, and a V2 message can carry
+neither `content` ("Shared by …") nor embeds, so Post to channel could not re-send it.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from typing import Any, Protocol, runtime_checkable
@@ -28,6 +35,7 @@ from . import messages, replies
 from .answers import (
     BUTTON_SOURCE,
     MAX_CONTEXT,
+    PICKED_FOOTER,
     RANDOM_FOOTER,
     Quoter,
     compact_key,
@@ -164,7 +172,8 @@ class PageButton(
             )
             return
         await replies.update(
-            interaction, **page_message(page, self.owner_id, _shareable(interaction))
+            interaction,
+            **page_message(page, self.owner_id, _shareable(interaction), quoter.page_url),
         )
 
 
@@ -207,7 +216,9 @@ class ContextButton(
         hit = page.hit if page and page.result.hits and page.hit.key == key else None
         await replies.update(
             interaction,
-            embed=context_embed(context, hit, footer_of(page) if page else RANDOM_FOOTER),
+            embed=context_embed(
+                context, hit, footer_of(page) if page else RANDOM_FOOTER, quoter.page_url(key)
+            ),
             view=answer_view(
                 self.owner_id,
                 key,
@@ -247,6 +258,9 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
         if message is None or not message.embeds or not isinstance(channel, Messageable):
             await replies.send(interaction, ephemeral=True, content=messages.STALE)
             return
+        if not _bot_in_server(interaction):
+            await self._answer_publicly(interaction, message)
+            return
         missing = missing_in_interaction(interaction)
         if missing:
             await replies.send(
@@ -276,8 +290,85 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
         if isinstance(self.view, ui.View):
             await replies.update(interaction, view=layout(self.view))
 
+    async def _answer_publicly(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Where the bot is not a member (installed by the user, a group DM) it cannot send
+        to the channel; a public answer to the press shows the quote to everyone instead."""
+        shares = shares_of(interaction)
+        if not shares.claim(message.id):
+            await replies.send(interaction, ephemeral=True, content=messages.ALREADY_SHARED)
+            return
+        try:
+            await replies.send(
+                interaction,
+                ephemeral=False,
+                content=f"Shared by {interaction.user.mention}",
+                embed=message.embeds[0],
+            )
+        except BaseException:
+            shares.release(message.id)
+            raise
 
-DYNAMIC_ITEMS = (PageButton, ContextButton, PostButton)
+
+class CardButton(
+    OwnedButton, template=rf"qb:card:(?P<owner>{_B36}):(?P<key>[0-9a-f]{{10}}\.\d{{1,9}})"
+):
+    """Card: the quote card (a 1200×630 PNG) posted for everyone, with the quote as text."""
+
+    def __init__(self, owner_id: int, compact_key: str) -> None:
+        self.owner_id, self.compact_key = owner_id, compact_key
+        super().__init__(
+            ui.Button(
+                label="Card",
+                emoji="🖼️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"qb:card:{b36(owner_id)}:{compact_key}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> CardButton:
+        return cls(int(match["owner"], 36), match["key"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        quoter = quoter_of(interaction)
+        message = interaction.message
+        # One card per answer, however often (or fast) the button is pressed.
+        claim = f"card:{message.id if message else self.compact_key}"
+        shares = shares_of(interaction)
+        if not shares.claim(claim):
+            await replies.send(interaction, ephemeral=True, content=messages.ALREADY_CARDED)
+            return
+        try:
+            hit, png = await replies.compute(
+                interaction,
+                self._draw,
+                quoter,
+                ephemeral=False,
+                defer_after=quoter.defer_after,
+            )
+            embed = hit_embed(hit, None, quoter.page_url(hit.key))
+            embed.set_image(url=f"attachment://{CARD_FILENAME}")
+            await replies.send(
+                interaction,
+                ephemeral=False,
+                content=f"Shared by {interaction.user.mention}",
+                embed=embed,
+                file=discord.File(io.BytesIO(png), filename=CARD_FILENAME),
+            )
+        except BaseException:
+            shares.release(claim)
+            raise
+
+    def _draw(self, quoter: Quoter) -> tuple[Hit, bytes]:
+        return quoter.card(quoter.expand_key(self.compact_key))
+
+
+DYNAMIC_ITEMS = (PageButton, ContextButton, PostButton, CardButton)
+CARD_FILENAME = "quote.png"
 
 
 def answer_view(
@@ -302,22 +393,38 @@ def answer_view(
     view.add_item(ContextButton(owner_id, width, compact_key(hit_key)))
     if shareable:
         view.add_item(PostButton(owner_id))
+    view.add_item(CardButton(owner_id, compact_key(hit_key)))
     return layout(view)
 
 
-def page_message(page: Page, owner_id: int, shareable: bool) -> dict[str, Any]:
-    """The message showing one page of results: notes, the embed, the buttons."""
+def page_message(
+    page: Page, owner_id: int, shareable: bool, page_url: Any = None
+) -> dict[str, Any]:
+    """The message showing one page of results: notes, the embed, the buttons. `page_url`
+    gives a passage key's page address (Quoter.page_url), or None."""
     return {
         "content": Quoter.notes(page),
-        "embed": hit_embed(page.hit, footer_of(page)),
+        "embed": hit_embed(page.hit, footer_of(page), page_url(page.hit.key) if page_url else None),
         "view": answer_view(owner_id, page.hit.key, page=page, shareable=shareable),
     }
 
 
-def random_message(hit: Hit, owner_id: int, shareable: bool) -> dict[str, Any]:
+def random_message(
+    hit: Hit, owner_id: int, shareable: bool, page_url: str | None = None
+) -> dict[str, Any]:
     """The message showing a random quote."""
     return {
-        "embed": hit_embed(hit, RANDOM_FOOTER),
+        "embed": hit_embed(hit, RANDOM_FOOTER, page_url),
+        "view": answer_view(owner_id, hit.key, page=None, shareable=shareable),
+    }
+
+
+def picked_message(
+    hit: Hit, owner_id: int, shareable: bool, page_url: str | None = None
+) -> dict[str, Any]:
+    """The message showing the passage a member picked from the suggestions."""
+    return {
+        "embed": hit_embed(hit, PICKED_FOOTER, page_url),
         "view": answer_view(owner_id, hit.key, page=None, shareable=shareable),
     }
 
@@ -330,6 +437,17 @@ def _shown(interaction: discord.Interaction) -> tuple[str, int] | None:
 
 
 def _shareable(interaction: discord.Interaction) -> bool:
-    """A private answer in a server keeps its Post to channel button."""
+    """A private answer in a server or group DM keeps its Post to channel button."""
     message = interaction.message
-    return bool(message and message.flags.ephemeral and interaction.guild_id is not None)
+    return bool(message and message.flags.ephemeral and can_share_here(interaction))
+
+
+def can_share_here(interaction: discord.Interaction) -> bool:
+    """Whether others can see a shared answer here: a server channel or a group DM, not the
+    member's own DM with the bot."""
+    return interaction.guild_id is not None or interaction.context.private_channel
+
+
+def _bot_in_server(interaction: discord.Interaction) -> bool:
+    """Whether the bot itself is in this server (a guild install), so it can send there."""
+    return interaction.guild_id is not None and interaction.is_guild_integration()

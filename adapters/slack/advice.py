@@ -31,6 +31,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import AdvicePost, Delivery, Settings, Subscription
+from bot.web import PageLinks
 
 from . import blocks
 from .app import create_client, with_rate_limit_retries
@@ -84,7 +85,7 @@ def create_sender(settings: Settings) -> SlackAdviceSender | None:
     """The Slack sender for `quotebot advice post-due` and the bot; None without a bot token."""
     if not settings.slack_bot_token:
         return None
-    return SlackAdviceSender(create_client(settings))
+    return SlackAdviceSender(create_client(settings), links=PageLinks(settings.public_url))
 
 
 def failure(failed: DeliveryFailed) -> Delivery:
@@ -118,8 +119,11 @@ class SlackAdviceSender:
         *,
         history_limit: int = HISTORY_LIMIT,
         history_pages: int = HISTORY_PAGES,
+        links: PageLinks | None = None,
     ) -> None:
         self.client = with_rate_limit_retries(client)
+        # With QUOTEBOT_PUBLIC_URL the post links its quote's page.
+        self.links = links or PageLinks()
         self.history_limit = history_limit
         self.history_pages = history_pages
 
@@ -133,7 +137,7 @@ class SlackAdviceSender:
         outcome = await post_message(
             self.client,
             channel,
-            blocks.advice_message(post.hit),
+            blocks.advice_message(post.hit, page_url=self.links.quote(post.hit.key)),
             metadata={"event_type": ADVICE_EVENT, "event_payload": {"nonce": post.nonce}},
             purpose="advice",
         )

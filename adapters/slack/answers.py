@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from bot import Context, Hit, Library, Page, QueryError, no_match, page_at
+from bot.web import PageLinks
 
 from . import blocks
 from .blocks import Message
@@ -21,18 +22,24 @@ HELP_WORDS = {"", "help", "?", "-h", "--help"}
 # press (Next, Previous, More context, Send) looks the same query up again and counts apart.
 SOURCE = "slack"
 BUTTON_SOURCE = "slack-button"
+# No public address: answers say nothing about pages.
+NO_PAGES = PageLinks()
 
 
 def for_command(
-    library: Library, text: str, rng: random.Random | None = None, command: str = COMMAND
+    library: Library,
+    text: str,
+    rng: random.Random | None = None,
+    command: str = COMMAND,
+    links: PageLinks = NO_PAGES,
 ) -> Message:
     """The answer to `/quote TEXT`: help, a random quote, or the top search result."""
     text = " ".join((text or "").split())
     if text.lower() in HELP_WORDS:
         return help_for(library, command)
     if text.lower() == "random":
-        return random_quote(library, rng)
-    return search(library, View(query=cap_query(text)), command)
+        return random_quote(library, rng, links)
+    return search(library, View(query=cap_query(text)), command, links=links)
 
 
 def help_for(library: Library, command: str = COMMAND) -> Message:
@@ -40,16 +47,24 @@ def help_for(library: Library, command: str = COMMAND) -> Message:
     return blocks.help_message(command, [section.title for section in library.sections()])
 
 
-def random_quote(library: Library, rng: random.Random | None = None) -> Message:
+def random_quote(
+    library: Library, rng: random.Random | None = None, links: PageLinks = NO_PAGES
+) -> Message:
     """A preview of a random passage, with a button for another."""
     try:
         hit = library.random(rng)
     except QueryError as exc:
         return error_notice(exc)
-    return blocks.preview(hit, View(key=hit.key))
+    return blocks.preview(hit, View(key=hit.key), page_url=links.quote(hit.key))
 
 
-def search(library: Library, view: View, command: str = COMMAND, source: str = SOURCE) -> Message:
+def search(
+    library: Library,
+    view: View,
+    command: str = COMMAND,
+    source: str = SOURCE,
+    links: PageLinks = NO_PAGES,
+) -> Message:
     """The preview for a query at a position (and widening), or why there is none.
     `source`: BUTTON_SOURCE when a button asks again for a query already searched."""
     try:
@@ -71,14 +86,20 @@ def search(library: Library, view: View, command: str = COMMAND, source: str = S
         corrected_query=page.result.corrected_query if page else None,
         ignored_words=page.result.ignored_words if page else (),
         moved_back=page.moved_back if page else False,
+        page_url=links.quote(hit.key),
     )
 
 
-def share(library: Library, view: View, user_id: str) -> Message:
-    """The channel message for the quote a preview shows, "shared by" the user; QueryError
-    when it is gone."""
+def share(library: Library, view: View, user_id: str, links: PageLinks = NO_PAGES) -> Message:
+    """The channel message for the quote a preview shows, "shared by" the user, linking its
+    page (with QUOTEBOT_PUBLIC_URL); QueryError when it is gone."""
     hit = shown_hit(library, view)
-    return blocks.hit_message(hit, context=_widen(library, hit, view), shared_by=user_id)
+    return blocks.hit_message(
+        hit,
+        context=_widen(library, hit, view),
+        shared_by=user_id,
+        page_url=links.quote(hit.key),
+    )
 
 
 def shown_hit(library: Library, view: View, source: str = BUTTON_SOURCE) -> Hit:

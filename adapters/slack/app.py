@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -20,9 +20,12 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdviceService, Claims, Library, QueryError, Settings
+from bot import AdviceService, Claims, Hit, Library, QueryError, Settings, shorten
+from bot.cards import CardStyle, render_card
+from bot.web import PageLinks
 
 from . import answers, blocks, daily, messages
+from .cards import post_card
 from .dedupe import redelivery_filter, remembered_deliveries
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
@@ -36,6 +39,8 @@ COMMANDS = (answers.COMMAND, daily.COMMAND)
 DEFAULT_API_URL = "https://slack.com/api/"
 # How often a rate-limited call is tried again, each after Slack's Retry-After.
 RATE_LIMIT_RETRIES = 2
+# Slack's limit for a file's alt text (files.getUploadURLExternal `alt_txt`).
+ALT_TEXT_LIMIT = 1000
 
 
 def api_base_url(settings: Settings) -> str:
@@ -79,9 +84,12 @@ def create_app(
     rng: random.Random | None = None,
     deliveries: Claims | None = None,
     advice: AdviceService | None = None,
+    card_style: CardStyle | None = None,
 ) -> AsyncApp:
     """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
-    (None: daily advice is not enabled); no network until a request arrives."""
+    (None: daily advice is not enabled); no network until a request arrives. Answers link to
+    their quote page when QUOTEBOT_PUBLIC_URL is set; cards are drawn in `card_style`
+    (default: the settings')."""
     client = with_rate_limit_retries(client or create_client(settings))
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_IGNORED_TOKEN_WARNING)
     app = AsyncApp(
@@ -93,7 +101,12 @@ def create_app(
     daily_listeners = daily.DailyListeners(advice, anyone=settings.slack_daily_anyone)
     daily_listeners.register(app)
     QuoteListeners(
-        library, rng or random.Random(), remembered_deliveries(), daily_listeners
+        library,
+        rng or random.Random(),
+        remembered_deliveries(),
+        daily_listeners,
+        links=PageLinks(settings.public_url),
+        card_style=card_style or CardStyle.from_settings(settings),
     ).register(app)
     app.error(_on_error)
     return app
@@ -108,15 +121,21 @@ class QuoteListeners:
         rng: random.Random,
         shares: Claims,
         daily_listeners: daily.DailyListeners | None = None,
+        *,
+        links: PageLinks = answers.NO_PAGES,
+        card_style: CardStyle | None = None,
     ) -> None:
         self.library = library
         self.rng = rng
         self.shares = shares
         self.daily = daily_listeners
+        self.links = links
+        self.card_style = card_style or CardStyle()
 
     def register(self, app: AsyncApp) -> None:
         app.command(answers.COMMAND)(self.on_command)
         app.action(blocks.SEND)(self.on_send)
+        app.action(blocks.CARD)(self.on_card)
         app.action(blocks.PREVIOUS)(self.on_page)
         app.action(blocks.NEXT)(self.on_page)
         app.action(blocks.CONTEXT)(self.on_page)
@@ -146,6 +165,7 @@ class QuoteListeners:
             command.get("text", ""),
             self.rng,
             command.get("command") or answers.COMMAND,
+            self.links,
         )
         await respond(response_type="ephemeral", **message.as_kwargs())
 
@@ -168,6 +188,7 @@ class QuoteListeners:
                 view,
                 answers.COMMAND,
                 answers.BUTTON_SOURCE,
+                self.links,
             )
         await respond(replace_original=True, **message.as_kwargs())
 
@@ -177,13 +198,13 @@ class QuoteListeners:
         except QueryError as exc:
             return answers.error_notice(exc)
         context = self.library.context(hit, view.context, view.context) if view.context else None
-        return blocks.preview(hit, view, context=context)
+        return blocks.preview(hit, view, context=context, page_url=self.links.quote(hit.key))
 
     @_apologising
     async def on_shuffle(self, ack: AsyncAck, respond: AsyncRespond) -> None:
         """Another: a new random quote in place of the preview."""
         await ack()
-        message = await asyncio.to_thread(answers.random_quote, self.library, self.rng)
+        message = await asyncio.to_thread(answers.random_quote, self.library, self.rng, self.links)
         await respond(replace_original=True, **message.as_kwargs())
 
     @_apologising
@@ -204,6 +225,31 @@ class QuoteListeners:
         """Send: post the quote to the channel as the user's share, then delete the preview.
         Once the post succeeded the share counts as done, whatever the delete does."""
         await ack()
+        await self._deliver(action, body, respond, client, self._share)
+
+    @_apologising
+    async def on_card(
+        self,
+        ack: AsyncAck,
+        action: Mapping[str, Any],
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        """Card: post the quote card (a PNG) with the quote as its text, as the user's share,
+        then delete the preview; the same once-only rules as Send."""
+        await ack()
+        await self._deliver(action, body, respond, client, self._share_card, kind="card")
+
+    async def _deliver(
+        self,
+        action: Mapping[str, Any],
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        share: Callable[[View, str, str, AsyncRespond, AsyncWebClient], Awaitable[bool]],
+        kind: str = "send",
+    ) -> None:
         view = _view(action)
         channel = _channel_id(body)
         user = (body.get("user") or {}).get("id", "")
@@ -211,13 +257,13 @@ class QuoteListeners:
             await respond(replace_original=True, **blocks.notice(messages.EXPIRED).as_kwargs())
             return
         container = body.get("container") or {}
-        share_key = f"{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"
+        share_key = f"{kind}:{channel}:{container.get('message_ts', '')}:{user}:{view.encode()}"
         if not self.shares.claim(share_key):
             log.info("ignored a second Send of the same preview in %s", channel)
             return
         delivered = False
         try:
-            delivered = await self._share(view, channel, user, respond, client)
+            delivered = await share(view, channel, user, respond, client)
         finally:
             if not delivered:
                 # The preview stays, so the user can fix the cause and press Send again.
@@ -230,7 +276,7 @@ class QuoteListeners:
         self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
     ) -> bool:
         try:
-            message = await asyncio.to_thread(answers.share, self.library, view, user)
+            message = await asyncio.to_thread(answers.share, self.library, view, user, self.links)
         except QueryError as exc:
             await respond(replace_original=True, **answers.error_notice(exc).as_kwargs())
             return False
@@ -243,6 +289,36 @@ class QuoteListeners:
             **blocks.notice(outcome.message).as_kwargs(),
         )
         return False
+
+    async def _share_card(
+        self, view: View, channel: str, user: str, respond: AsyncRespond, client: AsyncWebClient
+    ) -> bool:
+        try:
+            hit, png = await asyncio.to_thread(self._card, view)
+        except QueryError as exc:
+            await respond(replace_original=True, **answers.error_notice(exc).as_kwargs())
+            return False
+        outcome = await post_card(
+            client,
+            channel,
+            png,
+            comment=blocks.card_comment(hit, user, self.links.quote(hit.key)),
+            title=f"{hit.speaker} · {hit.timestamp}",
+            alt_text=shorten(f"“{hit.text}” — {hit.speaker}", ALT_TEXT_LIMIT),
+            filename=f"quote-{hit.key.replace(':', '-')}.png",
+        )
+        if isinstance(outcome, Delivered):
+            return True
+        await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            **blocks.notice(outcome.message).as_kwargs(),
+        )
+        return False
+
+    def _card(self, view: View) -> tuple[Hit, bytes]:
+        hit = answers.shown_hit(self.library, view)
+        return hit, render_card(hit.passage, self.card_style)
 
 
 async def _delete_preview(respond: AsyncRespond, channel: str) -> None:

@@ -47,14 +47,18 @@ FALLBACK_LIMIT = 300
 HELP_SECTIONS_SHOWN = 20
 HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
+PAGE_LABEL = "Quote page"
+# The card's comment: the quote (trimmed) and its attribution, well within a message.
+CARD_COMMENT_LIMIT = 2000
 HEADER_LIMIT = 150
 # Budgets (after escaping) of the parts of a no-match answer: together well under a section.
 NO_MATCH_QUERY_LIMIT = 600
 NO_MATCH_WORDS_LIMIT = 300
 SUGGESTION_TITLE_LIMIT = 100
 
-SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
+SEND, CARD, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_send",
+    "quote_card",
     "quote_previous",
     "quote_next",
     "quote_context",
@@ -179,10 +183,20 @@ def _context(*texts: str) -> ContextBlock:
     return ContextBlock(elements=[_markdown(text) for text in texts if text])
 
 
+def page_link(page_url: str | None) -> str:
+    """`<url|Quote page>` for the quote's web page, or nothing when pages are not public."""
+    return link(page_url, PAGE_LABEL) if page_url else ""
+
+
 def hit_message(
-    hit: Hit, *, context: Context | None = None, shared_by: str | None = None
+    hit: Hit,
+    *,
+    context: Context | None = None,
+    shared_by: str | None = None,
+    page_url: str | None = None,
 ) -> Message:
-    """One quote as a channel message: the excerpt, its attribution and who shared it.
+    """One quote as a channel message: the excerpt, its attribution, who shared it, and a link
+    to its page (with QUOTEBOT_PUBLIC_URL set).
 
     The building block for anything that posts a quote to a channel (Send, daily posts).
     """
@@ -190,15 +204,19 @@ def hit_message(
     footer = [attribution(hit)]
     if shared_by:
         footer.append(f"shared by {mention(shared_by)}")
+    if page_url:
+        footer.append(page_link(page_url))
     return Message(
         fallback_text(hit),
         _blocks(SectionBlock(text=_markdown(body)), _context(*footer)),
     )
 
 
-def advice_message(hit: Hit, header: str = slack_messages.ADVICE_HEADER) -> Message:
+def advice_message(
+    hit: Hit, header: str = slack_messages.ADVICE_HEADER, page_url: str | None = None
+) -> Message:
     """The daily post: an "Advice of the day" header above the quote and its attribution."""
-    message = hit_message(hit)
+    message = hit_message(hit, page_url=page_url)
     return Message(
         f"{header}: {message.text}",
         _blocks(HeaderBlock(text=shorten(header, HEADER_LIMIT))) + message.blocks,
@@ -219,6 +237,7 @@ def preview(
     corrected_query: str | None = None,
     ignored_words: Sequence[str] = (),
     moved_back: bool = False,
+    page_url: str | None = None,
 ) -> Message:
     """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons.
     `total_label` is how the total reads (`1000+` when the core stopped counting);
@@ -229,7 +248,7 @@ def preview(
     if ignored_words:
         notes.append(messages.LEFT_OUT.format(words=mrkdwn(", ".join(ignored_words))))
     current = View(view.query, view.offset, hit.key, view.context)
-    buttons = [_button("Send", SEND, current, style="primary")]
+    buttons = [_button("Send", SEND, current, style="primary"), _button("Card", CARD, current)]
     if view.is_random:
         where = "Random quote"
         buttons.append(_button("Another", SHUFFLE, View()))
@@ -243,13 +262,26 @@ def preview(
     if view.context < MAX_CONTEXT:
         buttons.append(_button("More context", CONTEXT, current.widened()))
     buttons.append(_button("Cancel", CANCEL, current))
-    message = hit_message(hit, context=context)
+    message = hit_message(hit, context=context, page_url=page_url)
     return Message(
         message.text,
         _blocks(_context(*notes) if notes else None)
         + message.blocks
         + _blocks(_context(where.strip()), ActionsBlock(elements=buttons)),
     )
+
+
+def card_comment(hit: Hit, shared_by: str, page_url: str | None = None) -> str:
+    """The text posted with a quote card: the quote, its attribution, who shared it and the
+    page link, as mrkdwn (the card is a picture; this keeps the words searchable and read
+    aloud by screen readers)."""
+    footer = " · ".join(
+        part
+        for part in (attribution(hit), f"shared by {mention(shared_by)}", page_link(page_url))
+        if part
+    )
+    room = CARD_COMMENT_LIMIT - len(footer) - 1
+    return excerpt(hit.text, hit.highlights, limit=max(200, room)) + "\n" + footer
 
 
 def help_message(command: str, sections: Sequence[str]) -> Message:

@@ -410,6 +410,23 @@ class SearchIndex:
     def vocabulary(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT word, count FROM vocabulary"))
 
+    def has_word(self, word: str) -> bool:
+        """Whether `word` (folded) is in the vocabulary."""
+        row = self.db.execute("SELECT 1 FROM vocabulary WHERE word = ?", (word,)).fetchone()
+        return row is not None
+
+    def completion(self, prefix: str) -> str | None:
+        """The most frequent vocabulary word starting with `prefix` (folded), or None.
+
+        A range over the vocabulary's primary key: it reads only the words with the prefix.
+        """
+        row = self.db.execute(
+            "SELECT word FROM vocabulary WHERE word >= ? AND word < ? "
+            "ORDER BY count DESC, word LIMIT 1",
+            (prefix, prefix + "\U0010ffff"),
+        ).fetchone()
+        return row[0] if row else None
+
     def matches_any(self, expression: str) -> bool:
         """Whether an FTS5 expression (already sanitised) matches at least one passage."""
         row = self.db.execute(

@@ -164,3 +164,25 @@ def test_no_match_suggests_the_nearest_sections(capsys: pytest.CaptureFixture[st
     assert code == 1
     nearest = messages.NEAREST_SECTIONS.format(sections="“Amazon vs Meta culture”")
     assert out.splitlines()[-1].startswith(nearest)
+
+
+def test_card_writes_a_png_for_a_passage_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`quotebot card KEY -o card.png` writes the quote card."""
+    out_file = tmp_path / "card.png"
+    code, out, _ = run(
+        capsys, "card", "peterman-pod-2025-08-15-stefan-mai:215", "-o", str(out_file)
+    )
+    assert code == 0 and out_file.read_bytes().startswith(b"\x89PNG")
+    assert "peterman-pod-2025-08-15-stefan-mai:215" in out
+
+
+def test_card_draws_the_best_match_of_a_query(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Words instead of a key draw the best matching passage; no match exits 1."""
+    code, out, _ = run(capsys, "card", "layoffs", "-o", str(tmp_path / "c.png"))
+    assert code == 0 and "stefan-mai:215" in out
+    code, _, err = run(capsys, "card", "kubernetes", "-o", str(tmp_path / "d.png"))
+    assert code == 1 and "kubernetes" in err

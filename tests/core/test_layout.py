@@ -9,6 +9,7 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 ADAPTERS = BOT.parent / "adapters"
 
 # Lower numbers sit lower; a module may import modules of its own rank or below.
+# web (quote pages) and cards (quote images) sit beside advice, over the library and answers.
 RANKS = {
     "base": 0,
     "transcripts": 1,
@@ -16,10 +17,12 @@ RANKS = {
     "library": 3,
     "answers": 4,
     "advice": 5,
+    "cards": 5,
+    "web": 5,
     "face": 6,
     "cli": 7,
 }
-WINGS = ("transcripts", "search", "answers", "advice", "cli")
+WINGS = ("transcripts", "search", "answers", "advice", "cards", "web", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 
@@ -172,7 +175,13 @@ def test_adapters_reach_each_other_through_their_packages() -> None:
             if not target.startswith("adapters.") or _package_of(target) == _package_of(module):
                 continue
             if (
-                target not in {"adapters.slack", "adapters.discord_bot", "adapters.ops_routes"}
+                target
+                not in {
+                    "adapters.slack",
+                    "adapters.discord_bot",
+                    "adapters.ops_routes",
+                    "adapters.web_routes",
+                }
                 or _package_of(module) != "adapters"
             ):
                 offenders.append(f"{module} imports {target}")

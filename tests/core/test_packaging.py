@@ -27,3 +27,23 @@ def test_seed_transcripts_are_package_data() -> None:
     assert config["package-dir"]["bot.seeds"] == "seeds"
     assert "*.txt" in config["package-data"]["bot.seeds"]
     assert list((REPO / "seeds").glob("*.txt"))
+
+
+def test_fonts_templates_and_styles_are_package_data() -> None:
+    """Every file the cards and pages read at run time (fonts, their licences, templates, the
+    stylesheet) matches a package-data pattern, so `pip install .` ships it."""
+    from fnmatch import fnmatch
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
+    for package, folder in (
+        ("bot.cards", "fonts"),
+        ("bot.web", "templates"),
+        ("bot.web", "static"),
+    ):
+        root = REPO / Path(*package.split("."))
+        files = [p.relative_to(root).as_posix() for p in (root / folder).iterdir()]
+        assert files, folder
+        for name in files:
+            assert any(fnmatch(name, pattern) for pattern in data[package]), name

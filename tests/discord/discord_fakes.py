@@ -43,6 +43,8 @@ class Call:
     path: str
     url: str
     payload: Any
+    # Attachments sent with the request: (filename, bytes).
+    files: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -67,8 +69,9 @@ class FakeDiscord:
     rest: dict[tuple[str, str], Any] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1330000000000000001))
 
-    def record(self, route: Any, payload: Any) -> None:
-        self.calls.append(Call(route.method, route.path, route.url, payload))
+    def record(self, route: Any, payload: Any, files: Any = None) -> None:
+        attached = [(f.filename, f.fp.getvalue()) for f in files or ()]
+        self.calls.append(Call(route.method, route.path, route.url, payload, attached))
         failure = self.failures.get((route.method, route.path)) or self.failures.get(
             (route.method, route.url)
         )
@@ -124,9 +127,20 @@ class FakeDiscord:
 
         class RecordingAdapter(AsyncWebhookAdapter):
             async def request(
-                self, route: Any, session: Any, *, payload: Any = None, params: Any = None, **_: Any
+                self,
+                route: Any,
+                session: Any,
+                *,
+                payload: Any = None,
+                params: Any = None,
+                multipart: Any = None,
+                files: Any = None,
+                **_: Any,
             ):
-                fake.record(route, payload)
+                # With attachments the JSON body travels as the multipart's payload_json.
+                if payload is None and multipart:
+                    payload = json.loads(multipart[0]["value"])
+                fake.record(route, payload, files)
                 if route.path.endswith("/callback"):
                     data = (payload or {}).get("data") or {}
                     return {

@@ -30,7 +30,14 @@ async def test_quote_layoffs_answers_privately_with_the_best_excerpt(harness, bo
     assert total > 2
     assert embed["footer"]["text"] == f"Result 1 of {total} · /quote layoffs"
     labels = [b.get("label") for b in buttons(data)]
-    assert labels == ["Previous", f"1 of {total}", "Next", "More context", "Post to channel"]
+    assert labels == [
+        "Previous",
+        f"1 of {total}",
+        "Next",
+        "More context",
+        "Post to channel",
+        "Card",
+    ]
     assert button(data, "Previous")["disabled"] is True
     assert button(data, f"1 of {total}")["disabled"] is True
     assert button(data, "Next")["custom_id"] == f"qb:next:{_b36(OWNER_ID)}:1"
@@ -113,14 +120,14 @@ async def test_help_explains_usage_privately(harness, bot, fake):
 
 
 async def test_random_quote_has_context_and_post_but_no_paging(harness, bot, fake):
-    """/quote-random shows one excerpt with More context and Post to channel."""
+    """/quote-random shows one excerpt with More context, Post to channel and Card."""
     await harness.command(bot, "quote-random")
 
     data = fake.callbacks[-1].data
     [embed] = data["embeds"]
     assert embed["footer"]["text"] == "/quote-random"
     assert len(embed["description"]) > 20
-    assert [b.get("label") for b in buttons(data)] == ["More context", "Post to channel"]
+    assert [b.get("label") for b in buttons(data)] == ["More context", "Post to channel", "Card"]
 
 
 async def test_slow_search_defers_then_follows_up(harness, bot, fake):

@@ -62,12 +62,14 @@ async def test_failed_sync_is_logged_and_retried_next_start(harness, seed_librar
     assert len(fake.find("PUT", "/commands")) == 2
 
 
-def test_client_uses_default_intents_and_never_pings(seed_library):
-    """The client asks for the default intents only and allows no mentions."""
+def test_client_asks_only_for_the_guilds_intent_and_never_pings(seed_library):
+    """The gateway is asked for guild events only (no messages, typing, reactions, members),
+    and the client allows no mentions."""
     client = create_bot(seed_library, Settings.load(environ={}))
     assert isinstance(client, QuoteBot)
-    assert client.intents == discord.Intents.default()
-    assert not client.intents.message_content
+    assert client.intents == discord.Intents(guilds=True)
+    assert not client.intents.guild_messages and not client.intents.message_content
+    assert not client.intents.guild_typing and not client.intents.guild_reactions
     assert client.allowed_mentions.to_dict() == {"parse": []}
 
 

@@ -215,3 +215,38 @@ async def test_a_token_discord_rejects_is_named_and_exits_2(
     assert bot.returncode == 2
     assert "quotebot discord: DISCORD_TOKEN was rejected by Discord" in stderr.decode()
     assert DISCORD_TOKEN not in stderr.decode()
+
+
+async def test_run_serves_the_quote_pages_and_answers_link_them(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """The bot's HTTP port serves /search and /q/<key>; with QUOTEBOT_PUBLIC_URL the pages'
+    card tags and the chat answers point at the public address."""
+    slack, discord = fakes
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bot_environment(tmp_path, slack, discord, port)
+    env["QUOTEBOT_PUBLIC_URL"] = "https://quotes.example.com"
+    bot = await start_quotebot("slack", env)
+    key = "peterman-pod-2025-08-15-stefan-mai:215"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_until_ready(http, base, bot)
+            async with http.get(f"{base}/search", params={"q": "layoffs"}) as response:
+                assert response.status == 200
+                assert "<mark>layoffs</mark>" in await response.text()
+            async with http.get(f"{base}/q/{key}") as response:
+                assert response.status == 200
+                assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+                page = await response.text()
+            assert f'content="https://quotes.example.com/q/{key}/card.png"' in page
+            async with http.get(f"{base}/q/{key}/card.png") as response:
+                assert response.status == 200 and response.content_type == "image/png"
+            body, headers = signed_quote("layoffs", slack.response_url("quote"))
+            async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+            answer = (await slack.wait_for_responses(1, timeout=10))[0].body
+            assert f"<https://quotes.example.com/q/{key}|Quote page>" in json.dumps(answer)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bot.wait(), 15)

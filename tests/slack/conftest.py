@@ -34,10 +34,11 @@ async def make_slack(fake_slack: FakeSlack, seed_library: Library) -> MakeSlack:
     """Build and serve the app (over the seed library unless another is given)."""
     harnesses: list[SlackHarness] = []
 
-    async def make(library: Any = None, **kwargs: Any) -> SlackHarness:
+    async def make(library: Any = None, public_url: str = "", **kwargs: Any) -> SlackHarness:
+        extra = {"QUOTEBOT_PUBLIC_URL": public_url} if public_url else {}
         app = create_app(
             library if library is not None else seed_library,
-            slack_settings(fake_slack),
+            slack_settings(fake_slack, **extra),
             rng=kwargs.pop("rng", random.Random(7)),
             **kwargs,
         )

@@ -32,7 +32,7 @@ USER = "U2147483697"
 TEAM = "T0001"
 # The bot scopes of deploy/slack-manifest.yml, as Slack lists them in `x-oauth-scopes`.
 SCOPES = (
-    "commands,chat:write,chat:write.public,users:read,channels:read,groups:read,"
+    "commands,chat:write,chat:write.public,files:write,users:read,channels:read,groups:read,"
     "channels:history,groups:history"
 )
 
@@ -81,10 +81,14 @@ class FakeSlack:
         self.gates: dict[str, asyncio.Event] = {}
         # response_url posts with delete_original still to drop (see `drop_deletes`).
         self.dropped_deletes = 0
+        # Files sent to the upload URLs files.getUploadURLExternal handed out, by file id.
+        self.uploads: dict[str, bytes] = {}
+        self._file_ids = itertools.count(1)
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self.server = TestServer(app, host="127.0.0.1", port=0)
 
@@ -156,12 +160,14 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        # slack_sdk sends some methods' arguments in the query string (files_upload_v2's).
+        body: dict[str, Any] = dict(request.query)
         if request.method == "GET":
-            body: dict[str, Any] = dict(request.query)
+            pass
         elif request.content_type == "application/json":
-            body = await request.json()
+            body |= await request.json()
         else:
-            body = dict(await request.post())
+            body |= dict(await request.post())
         await self._record(self.calls, Call(method, body, dict(request.headers)))
         if method in self.gates:
             await self.gates[method].wait()
@@ -187,6 +193,17 @@ class FakeSlack:
             message = {"type": "message", "ts": ts, "bot_id": "B0BOT", **body}
             self.history.setdefault(channel, []).insert(0, message)
             return {"ok": True, "channel": channel, "ts": ts, "message": body}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._file_ids):08d}"
+            return {"ok": True, "file_id": file_id, "upload_url": self.url(f"/upload/{file_id}")}
+        if method == "files.completeUploadExternal":
+            channel = str(body.get("channel_id"))
+            if channel in self.rejecting:
+                return {"ok": False, "error": self.rejecting[channel]}
+            files = json.loads(str(body.get("files") or "[]"))
+            if any(f.get("id") not in self.uploads for f in files):
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if method == "users.info":
             user = self.users.get(str(body.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -239,6 +256,11 @@ class FakeSlack:
             if message.type == aiohttp.WSMsgType.TEXT:
                 await self._record(self.socket_acks, Call("ack", json.loads(message.data)))
         return ws
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL step of files_upload_v2: the file's bytes, POSTed as they are."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()

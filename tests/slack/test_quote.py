@@ -32,6 +32,7 @@ async def test_quote_answers_with_a_private_preview(slack, seed_library: Library
     assert context_texts(message) == [attribution_of(top), "1 of 3 for “layoffs”"]
     assert [(b["action_id"], b["text"]["text"]) for b in buttons(message)] == [
         ("quote_send", "Send"),
+        ("quote_card", "Card"),
         ("quote_next", "Next"),
         ("quote_context", "More context"),
         ("quote_cancel", "Cancel"),
@@ -51,6 +52,7 @@ async def test_next_and_previous_page_through_the_hits(slack, seed_library: Libr
     assert context_texts(second) == [attribution_of(hits[1]), "2 of 3 for “layoffs”"]
     assert [b["action_id"] for b in buttons(second)] == [
         "quote_send",
+        "quote_card",
         "quote_previous",
         "quote_next",
         "quote_context",
@@ -153,6 +155,7 @@ async def test_random_gives_a_random_quote_and_another(slack, seed_library: Libr
     assert context_texts(first) == [attribution_of(expected[0]), "Random quote"]
     assert [b["action_id"] for b in buttons(first)] == [
         "quote_send",
+        "quote_card",
         "quote_shuffle",
         "quote_context",
         "quote_cancel",

@@ -39,7 +39,8 @@ def test_manifest_lists_exactly_the_registered_commands() -> None:
 
 
 def test_manifest_asks_for_the_least_scopes_and_interactivity() -> None:
-    """Bot scopes: commands + chat:write (+ chat:write.public) for /quote; users:read,
+    """Bot scopes: commands + chat:write (+ chat:write.public) for /quote, files:write for
+    Card; users:read,
     channels:read/groups:read and channels:history/groups:history for daily advice, each
     justified in the manifest; buttons reach /slack/events."""
     data = manifest()
@@ -48,6 +49,7 @@ def test_manifest_asks_for_the_least_scopes_and_interactivity() -> None:
             "commands",
             "chat:write",
             "chat:write.public",
+            "files:write",
             "users:read",
             "channels:read",
             "groups:read",
