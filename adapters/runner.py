@@ -26,6 +26,7 @@ from bot import (
     ConfigError,
     Library,
     Metrics,
+    QuotebotError,
     Settings,
     configure_logging,
     create_advice_service,
@@ -112,14 +113,20 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
-    library = Library.from_settings(
-        settings, getattr(args, "corpus", None), getattr(args, "index", None)
-    )
+    try:
+        library = Library.from_settings(
+            settings, getattr(args, "corpus", None), getattr(args, "index", None)
+        )
+    except QuotebotError as exc:
+        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
         asyncio.run(serve(library, settings, plan, host, port))
-    except ConfigError as exc:
+    except QuotebotError as exc:
+        # Everything checked at start (the database, the platforms' answers to our tokens,
+        # the port) stops here in one line naming what to fix.
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     finally:
@@ -175,7 +182,17 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
     web_app = create_web_app(http_mode_slack)
     add_ops_routes(web_app, readiness, metrics)
-    web_runner = await serve_http(web_app, host, port)
+    try:
+        web_runner = await serve_http(web_app, host, port)
+    except OSError as exc:
+        for close in closers:
+            with contextlib.suppress(Exception):
+                await close()
+        service.store.close()
+        raise ConfigError(
+            f"QUOTEBOT_PORT / QUOTEBOT_HOST: cannot listen on {host}:{port}: "
+            f"{exc.strerror or exc} (another process on that port? pick another with --port)"
+        ) from None
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
     running = Running(web_runner, service, scheduler_task, closers)
     readiness.add("accepting", lambda: not running.stopping)

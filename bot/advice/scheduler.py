@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from ..models import Hit
+from ..store.database import DatabaseError
 from .delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
 from .pool import AdvicePool
 from .schedule import Subscription, due_date, local_date, next_due
@@ -28,6 +29,11 @@ from .store import AdviceStore, Claim, PostRecord
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+# The longest a platform may take to accept one post; the claim's lease must outlast it.
+SEND_TIMEOUT = timedelta(seconds=30)
+# How soon the loop tries again when the database did not answer (it reconnects then).
+DATABASE_RETRY = timedelta(seconds=30)
 
 
 def utc_now() -> datetime:
@@ -75,7 +81,7 @@ class AdviceScheduler:
         clock: Clock = utc_now,
         catchup: timedelta | None = None,
         lease: timedelta = timedelta(seconds=120),
-        send_timeout: timedelta = timedelta(seconds=30),
+        send_timeout: timedelta = SEND_TIMEOUT,
         retry_delay: timedelta = timedelta(minutes=5),
         broken_after: int = 3,
         max_sleep: timedelta = timedelta(minutes=10),
@@ -253,6 +259,15 @@ class AdviceScheduler:
             try:
                 await self.post_due(self.clock())
                 wake_at = await asyncio.to_thread(self.next_wakeup, self.clock())
+            except DatabaseError as exc:
+                # The database is away (restart, failover, network): chat keeps answering,
+                # /readyz says so, and posting resumes once it answers again.
+                log.warning(
+                    "advice scheduler: %s; trying again in %d s",
+                    exc,
+                    DATABASE_RETRY.total_seconds(),
+                )
+                wake_at = self.clock() + min(self.max_sleep, DATABASE_RETRY)
             except Exception:
                 log.exception("advice scheduler step failed; trying again shortly")
                 wake_at = self.clock() + min(self.max_sleep, timedelta(seconds=60))

@@ -19,7 +19,7 @@ from ..times import ScheduleError, parse_local_time, parse_window, resolve_timez
 from .delivery import AdviceSender
 from .pool import build_pool
 from .schedule import DEFAULT_TIME, DEFAULT_ZONE, Subscription, due_date, local_date, next_due
-from .scheduler import AdviceScheduler, Clock, utc_now
+from .scheduler import SEND_TIMEOUT, AdviceScheduler, Clock, utc_now
 from .store import AdviceStore, PostRecord
 
 REFUSAL = "Sorry, only people who manage this channel can change its daily advice."
@@ -121,7 +121,14 @@ class AdviceService:
             )
             return Reply(False, text + last_text, sub, None, last_post=last)
         upcoming = await self._upcoming(sub, now)
-        text = f"Daily advice is on: {sub.describe()}." + _next_text(upcoming, sub, now)
+        today = await asyncio.to_thread(
+            self.store.post, sub.platform, sub.channel, local_date(sub, now)
+        )
+        if today is not None and today.status == "claimed" and today.error:
+            next_text = _retry_text(today, sub, now)
+        else:
+            next_text = _next_text(upcoming, sub, now)
+        text = f"Daily advice is on: {sub.describe()}." + next_text
         if sub.failures:
             text += f" The last {sub.failures} attempts failed ({sub.broken_reason})."
         return Reply(True, text + last_text, sub, upcoming, last_post=last)
@@ -199,6 +206,16 @@ def _next_text(upcoming: datetime | None, sub: Subscription, now: datetime) -> s
     return f" Next post: {when} at {local:%H:%M} ({sub.timezone})."
 
 
+def _retry_text(record: PostRecord, sub: Subscription, now: datetime) -> str:
+    """Today's post failed and waits for its retry: say why and when it is tried again."""
+    if record.lease_until <= now:
+        when = "now"
+    else:
+        local = record.lease_until.astimezone(sub.zone)
+        when = f"at {local:%H:%M} ({sub.timezone})"
+    return f" Today's post failed ({record.error}); next try {when}."
+
+
 def create_advice_service(
     library: Library,
     settings: Settings,
@@ -219,7 +236,8 @@ def create_advice_service(
         clock=clock,
         catchup=parse_window(settings.daily_catchup),
         lease=timedelta(seconds=settings.daily_lease),
-        send_timeout=timedelta(seconds=min(30, settings.daily_lease / 2)),
+        send_timeout=SEND_TIMEOUT,
+        retry_delay=timedelta(seconds=settings.daily_retry),
         broken_after=settings.daily_broken_after,
     )
     return AdviceService(scheduler, parse_local_time(settings.daily_time), settings.daily_timezone)

@@ -230,6 +230,16 @@ class AdviceStore:
         rows = self.db.fetchall(sql + " ORDER BY local_date DESC, platform, channel", params)
         return [_post(row) for row in rows]
 
+    def unfinished(self, now: datetime) -> list[PostRecord]:
+        """Claims not sent yet whose lease still runs: being sent right now, or (with an
+        `error`) waiting for their retry at `lease_until`."""
+        rows = self.db.fetchall(
+            f"SELECT {POST_COLUMNS} FROM advice_posts "
+            "WHERE status = 'claimed' AND lease_until > ? ORDER BY lease_until, platform, channel",
+            (_epoch(now),),
+        )
+        return [_post(row) for row in rows]
+
     def next_lease_expiry(self, now: datetime) -> datetime | None:
         """When the next unfinished claim may be retried (only leases still running count)."""
         row = self.db.fetchone(

@@ -44,13 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuotebotError as exc:
         print(f"quotebot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except FileNotFoundError as exc:
-        print(f"quotebot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:
         # `quotebot search x | head` closing the pipe early is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        # A file or folder the user named but the process cannot use: one line, no traceback.
+        print(f"quotebot: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def describe_os_error(exc: OSError) -> str:
+    """`Permission denied: /srv/x` rather than `[Errno 13] Permission denied: '/srv/x'`."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)
 
 
 if __name__ == "__main__":
