@@ -139,7 +139,8 @@ async def serve(library: Library, settings: Settings, plan: Plan, host: str, por
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        # Not on Windows (NotImplementedError), nor outside the main thread (RuntimeError).
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     running = await start(library, settings, plan, host, port)
     try:
