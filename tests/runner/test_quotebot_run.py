@@ -9,13 +9,11 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import time as clock_time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import pytest
 from fake_discord import FakeDiscord
 from slack_sdk.signature import SignatureVerifier
 
@@ -32,16 +30,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
-    slack, discord = FakeSlack(), FakeDiscord()
-    await slack.start()
-    await discord.start()
-    yield slack, discord
-    await slack.close()
-    await discord.close()
 
 
 def bot_environment(tmp_path: Path, slack: FakeSlack, discord: FakeDiscord, port: int) -> dict:
