@@ -264,16 +264,24 @@ async def _start_slack(
     from .slack.advice import SlackAdviceSender
     from .slack.app import create_app
     from .slack.server import connect_socket_mode
+    from .slack.token_health import verify_token, watch_token
 
     bolt_app = create_app(library, settings, advice=service)
+    # Slack must accept the token before we take traffic (else bolt answers every /quote with
+    # "please reinstall"); afterwards every answer keeps /readyz up to date.
+    token = watch_token(bolt_app.client)
+    await verify_token(bolt_app.client, settings)
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
-        readiness.add("slack", lambda: bool(handler.client and handler.client.is_connected()))
+        readiness.add(
+            "slack",
+            lambda: token.check() and bool(handler.client and handler.client.is_connected()),
+        )
         closers.append(handler.close_async)
     else:
-        readiness.add("slack", lambda: True)
+        readiness.add("slack", token.check)
     return bolt_app, closers
 
 

@@ -45,6 +45,23 @@ ERROR_MESSAGES = {
     CONNECTION_FAILED: "I couldn't reach Slack just now. Please try again in a moment.",
 }
 
+# Web API errors that mean the bot token itself is no good (every channel, every call): not
+# the channel's fault and not passing; someone has to reinstall the app or fix the token.
+TOKEN_ERRORS = {
+    "invalid_auth": "the token is not valid (copied wrong, or the app was reinstalled)",
+    "not_authed": "no token was sent",
+    "token_revoked": "the token was revoked (was the app uninstalled?)",
+    "token_expired": "the token expired (token rotation is on: turn it off or refresh it)",
+    "account_inactive": "the app was uninstalled or its bot user deactivated",
+    "not_allowed_token_type": "it is not a bot token (expected xoxb-…)",
+    "ekm_access_denied": "the workspace's key management revoked access",
+}
+TOKEN_REJECTED = (
+    "Slack no longer accepts my token (`{code}`), so I can't post. Please ask a workspace "
+    "admin to reinstall the app; trying again won't help until then."
+)
+ERROR_MESSAGES.update({code: TOKEN_REJECTED.format(code=code) for code in TOKEN_ERRORS})
+
 # Errors that pass: worth trying again later.
 TRANSIENT = {
     "ratelimited",

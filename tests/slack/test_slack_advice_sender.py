@@ -128,8 +128,9 @@ async def test_server_errors_are_retried(daily: DailyBench, status: int) -> None
         ("is_archived", "broken", "the channel is archived (is_archived)"),
         ("access_denied", "broken", "Slack denied me access to the channel"),
         ("restricted_action", "broken", "the workspace's settings don't let me post"),
-        ("account_inactive", "broken", "the app was uninstalled"),
-        ("invalid_auth", "broken", "the bot token is not valid"),
+        ("account_inactive", "retry", "Slack rejected the bot token (account_inactive)"),
+        ("invalid_auth", "retry", "Slack rejected the bot token (invalid_auth)"),
+        ("token_revoked", "retry", "Slack rejected the bot token (token_revoked)"),
         ("missing_scope", "broken", "the app lacks a permission"),
         ("something_new", "broken", "Slack refused the post (something_new)"),
         ("internal_error", "retry", "Slack is busy (internal_error)"),
@@ -139,7 +140,9 @@ async def test_server_errors_are_retried(daily: DailyBench, status: int) -> None
 async def test_web_api_errors_become_typed_deliveries(
     daily: DailyBench, error: str, kind: str, words: str
 ) -> None:
-    """Channel rejections are `broken` with words for `status`; passing problems `retry`."""
+    """Channel rejections are `broken` with words for `status`; passing problems `retry`, and
+    so is a rejected token: it is no channel's fault, and pausing them all would make every
+    channel subscribe again after the reinstall."""
     sender = daily.advice.scheduler.senders["slack"]
     daily.fake.fail("chat.postMessage", error)
     hit = daily.advice.scheduler.pool.advice_for(CHANNEL, TODAY)
