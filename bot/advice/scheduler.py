@@ -34,6 +34,9 @@ Clock = Callable[[], datetime]
 SEND_TIMEOUT = timedelta(seconds=30)
 # How soon the loop tries again when the database did not answer (it reconnects then).
 DATABASE_RETRY = timedelta(seconds=30)
+# How far the platform's clock may be from ours (NTP keeps it to well under a second) when a
+# retry looks for an earlier attempt's post by time.
+CLOCK_SKEW = timedelta(seconds=5)
 
 
 def utc_now() -> datetime:
@@ -186,7 +189,12 @@ class AdviceScheduler:
         # Choosing hashes the pool for a new cycle: off the event loop that answers chat.
         hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, claim.day)
         post = AdvicePost(
-            sub, hit, claim.day, advice_nonce(sub.platform, sub.channel, claim.day), claim.attempt
+            sub,
+            hit,
+            claim.day,
+            advice_nonce(sub.platform, sub.channel, claim.day),
+            claim.attempt,
+            self._earlier_window(claim),
         )
         sender = self.senders[sub.platform]
         try:
@@ -211,7 +219,10 @@ class AdviceScheduler:
             log.info("advice for %s on %s sent: %s", where, claim.day, delivery.message_id)
             return PostOutcome(sub, claim.day, "sent", hit, delivery)
         reason = f"{delivery.kind}: {delivery.reason}"
-        await asyncio.to_thread(self.store.release, claim, done + self.retry_delay, reason)
+        wait = max(self.retry_delay, timedelta(seconds=delivery.retry_after or 0))
+        await asyncio.to_thread(
+            self.store.release, claim, done + wait, reason, checked=delivery.checked
+        )
         if delivery.kind == "broken":
             updated = await asyncio.to_thread(
                 self.store.record_failure,
@@ -227,6 +238,15 @@ class AdviceScheduler:
         else:
             log.warning("advice for %s on %s will be retried: %s", where, claim.day, reason)
         return PostOutcome(sub, claim.day, "failed", hit, delivery)
+
+    def _earlier_window(self, claim: Claim) -> tuple[datetime, datetime] | None:
+        """When an earlier attempt of this claim may have posted: from the earliest attempt
+        not ruled out to the end of the send of the attempt taken over."""
+        if claim.previous_claimed_at is None:
+            return None
+        since = claim.unverified_since or claim.previous_claimed_at
+        until = claim.previous_claimed_at + self.send_timeout
+        return since - CLOCK_SKEW, until + CLOCK_SKEW
 
     # -- the loop ------------------------------------------------------------------------------
 
