@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -313,8 +313,20 @@ class Settings:
         for option in OPTIONS:
             value = self.values.get(option.key)
             shown = mask(value) if option.secret else ("" if value is None else str(value))
+            if option.env == "DATABASE_URL" and value:
+                shown = redact_url(shown)
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows
+
+
+def redact_url(url: str) -> str:
+    """A URL with its password replaced: `postgresql://bot:***@db:5432/quotebot`."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def mask(value: Any) -> str:

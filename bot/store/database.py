@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import QuotebotError
+from ..settings import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ class Database:
             except ImportError:
                 raise DatabaseError(
                     "DATABASE_URL is PostgreSQL but psycopg is not installed: "
-                    "pip install 'quotebot[postgres]'"
+                    "pip install 'psycopg[binary]' (or reinstall quotebot from its source "
+                    "folder with: pip install '.[postgres]')"
                 ) from None
             url = self.url.replace("postgresql+psycopg://", "postgresql://", 1)
             options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
@@ -96,6 +98,17 @@ class Database:
                 f"DATABASE_URL: cannot open the SQLite file {path}: {reason} (is its folder "
                 "writable by this user?)"
             ) from None
+
+    @staticmethod
+    def describe_url(url: str) -> str:
+        """What a DATABASE_URL names, for people: `SQLite file /path` or the PostgreSQL URL
+        with its password redacted."""
+        if _is_postgres(url):
+            return "PostgreSQL " + redact_url(url)
+        try:
+            return f"SQLite file {_sqlite_path(url)}"
+        except DatabaseError as exc:
+            return str(exc)
 
     def where(self) -> str:
         """Where the database is, without credentials: `host:port/db` or the SQLite path."""
