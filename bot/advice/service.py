@@ -8,7 +8,7 @@ as `allowed`. Replies are plain text for the adapter to show (escaped as its pla
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
@@ -221,6 +221,7 @@ def create_advice_service(
     settings: Settings,
     senders: Mapping[str, AdviceSender] | None = None,
     clock: Clock = utc_now,
+    delivery_observer: Callable[[str, bool], None] | None = None,
 ) -> AdviceService:
     """Everything daily advice needs, built from settings: pool, store, scheduler, service.
 
@@ -239,5 +240,6 @@ def create_advice_service(
         send_timeout=SEND_TIMEOUT,
         retry_delay=timedelta(seconds=settings.daily_retry),
         broken_after=settings.daily_broken_after,
+        delivery_observer=delivery_observer,
     )
     return AdviceService(scheduler, parse_local_time(settings.daily_time), settings.daily_timezone)

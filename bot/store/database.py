@@ -73,9 +73,10 @@ class Database:
                     "folder with: pip install '.[postgres]')"
                 ) from None
             url = self.url.replace("postgresql+psycopg://", "postgresql://", 1)
-            options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+            if "connect_timeout" not in url:
+                url = psycopg.conninfo.make_conninfo(url, connect_timeout=CONNECT_TIMEOUT)
             try:
-                self._conn = psycopg.connect(url, autocommit=True, **options)
+                self._conn = psycopg.connect(url, autocommit=True)
             except psycopg.Error as exc:
                 raise DatabaseUnavailable(
                     f"DATABASE_URL: cannot connect to PostgreSQL at {self.where()}: {_reason(exc)}"
