@@ -303,6 +303,7 @@ async def _start_discord(
     service: AdviceService,
     readiness: Readiness,
 ) -> list[Callable[[], Awaitable[Any]]]:
+    import aiohttp
     import discord
 
     from .discord_bot import create_bot, point_discord_at
@@ -325,6 +326,19 @@ async def _start_discord(
         raise ConfigError(
             "DISCORD_TOKEN was rejected by Discord: reset the token in the Developer Portal "
             "(Bot → Reset Token)"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        # No network, a proxy or firewall in the way, DNS, a wrong DISCORD_API_URL.
+        await client.close()
+        raise ConfigError(
+            f"could not reach Discord at {discord.http.Route.BASE} ({type(exc).__name__}): "
+            "check the network or proxy, and DISCORD_API_URL if it is set"
+        ) from None
+    except discord.HTTPException as exc:
+        await client.close()
+        raise ConfigError(
+            f"Discord answered the login with HTTP {exc.status} at {discord.http.Route.BASE}: "
+            "try again in a few minutes (https://discordstatus.com)"
         ) from None
     connection = asyncio.create_task(client.connect(), name="discord-gateway")
 

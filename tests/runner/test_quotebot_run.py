@@ -203,3 +203,24 @@ async def test_a_token_discord_rejects_is_named_and_exits_2(
     assert bot.returncode == 2
     assert "quotebot discord: DISCORD_TOKEN was rejected by Discord" in stderr.decode()
     assert DISCORD_TOKEN not in stderr.decode()
+
+
+async def test_discord_not_answering_at_start_is_one_line(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """A Discord API nothing answers (no network, a proxy, DISCORD_API_URL): one line naming
+    where it looked, exit 2, instead of discord.py's traceback."""
+    slack, discord = fakes
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    dead = free_port()
+    env["DISCORD_API_URL"] = f"http://127.0.0.1:{dead}/api/v10"
+    bot = await start_quotebot("discord", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    text = stderr.decode()
+    assert bot.returncode == 2, text
+    assert "Traceback" not in text
+    last = text.splitlines()[-1]
+    assert last.startswith(
+        f"quotebot discord: could not reach Discord at http://127.0.0.1:{dead}/api/v10 ("
+    )
+    assert "DISCORD_API_URL" in last and DISCORD_TOKEN not in text
