@@ -273,6 +273,7 @@ async def _start_slack(
         SlackAdviceSender,
         connect_socket_mode,
         create_app,
+        verify_app_token,
         verify_token,
         watch_token,
     )
@@ -285,6 +286,7 @@ async def _start_slack(
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
+        await verify_app_token(bolt_app.client, settings.slack_app_token)
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
         readiness.add(
             "slack",

@@ -11,7 +11,7 @@ from .blocks import Message, hit_message
 from .delivery import Delivered, DeliveryFailed, post_message
 from .server import connect_socket_mode, create_web_app, serve_http
 from .startup_checks import token_problem
-from .token_health import TokenHealth, verify_token, watch_token
+from .token_health import TokenHealth, verify_app_token, verify_token, watch_token
 
 __all__ = [
     "COMMANDS",
@@ -28,6 +28,7 @@ __all__ = [
     "post_message",
     "serve_http",
     "token_problem",
+    "verify_app_token",
     "verify_token",
     "watch_token",
 ]

@@ -115,3 +115,29 @@ async def verify_token(client: AsyncWebClient, settings: Any) -> dict[str, Any]:
         ) from None
     log.info("Slack accepts the bot token: %s in %s", response.get("user"), response.get("team"))
     return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+async def verify_app_token(client: AsyncWebClient, app_token: str) -> None:
+    """Socket Mode's app token checked with `apps.connections.open` before connecting: the
+    Socket Mode client would otherwise retry a refused token forever, silently to the user.
+    ConfigError in one line naming SLACK_APP_TOKEN (or where Slack could not be reached)."""
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        code = error_code(exc)
+        if is_transient(exc):
+            raise ConfigError(
+                f"Slack did not answer apps.connections.open ({code}) at {client.base_url}: "
+                "try again in a minute"
+            ) from None
+        why = TOKEN_ERRORS.get(code, "Slack refused it")
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was rejected by Slack ({code}): {why}; create an app-level token "
+            f"with the connections:write scope at {APPS_PAGE} → your app → Basic Information "
+            "→ App-Level Tokens, and turn Socket Mode on"
+        ) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise ConfigError(
+            f"could not reach Slack at {client.base_url} ({type(exc).__name__}): check the "
+            "network or proxy, and SLACK_API_URL if it is set"
+        ) from None

@@ -90,3 +90,21 @@ async def test_send_with_a_rejected_token_does_not_say_try_again(slack, error: s
     explained = section_texts(await slack.click(first, "quote_send"))[0]
     assert "reinstall the app" in explained and f"`{error}`" in explained
     assert "try again in a moment" not in explained.lower()
+
+
+async def test_an_app_token_slack_rejects_stops_socket_mode_in_one_line(
+    fake_slack: FakeSlack,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Socket Mode with an app token Slack refuses (apps.connections.open: invalid_auth): one
+    line naming SLACK_APP_TOKEN, exit 2."""
+    slack_environment(monkeypatch, tmp_path, fake_slack.api_url)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0000-1111-abcdefabcdef")
+    fake_slack.fail("apps.connections.open", "invalid_auth", times=5)
+    assert await asyncio.to_thread(main, ["slack", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]
+    assert last.startswith("quotebot slack: SLACK_APP_TOKEN was rejected by Slack (invalid_auth)")
+    assert "Traceback" not in err and "xapp-1-A0000" not in err
