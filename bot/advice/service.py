@@ -8,13 +8,18 @@ as `allowed`. Replies are plain text for the adapter to show (escaped as its pla
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from ..library import Library
+from ..messages import DAILY_DATABASE_AWAY
 from ..models import Hit
 from ..settings import Settings
+from ..store.database import DatabaseError
 from ..times import ScheduleError, parse_local_time, parse_window, resolve_timezone
 from .delivery import AdviceSender
 from .pool import build_pool
@@ -23,6 +28,8 @@ from .scheduler import SEND_TIMEOUT, AdviceScheduler, Clock, utc_now
 from .store import AdviceStore, PostRecord
 
 REFUSAL = "Sorry, only people who manage this channel can change its daily advice."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,24 @@ class Reply:
     next_post: datetime | None = None
     hit: Hit | None = None
     last_post: PostRecord | None = None
+
+
+ReplyMethod = Callable[..., Awaitable["Reply"]]
+
+
+def _while_the_database_answers(method: ReplyMethod) -> ReplyMethod:
+    """A command that needs the database answers in words while it is away (the operator
+    gets the host in the log and in /readyz; chat users get no host names)."""
+
+    @functools.wraps(method)
+    async def guarded(*args: Any, **kwargs: Any) -> Reply:
+        try:
+            return await method(*args, **kwargs)
+        except DatabaseError as exc:
+            log.warning("daily advice command not answered: %s", exc)
+            return Reply(False, DAILY_DATABASE_AWAY)
+
+    return guarded
 
 
 class AdviceService:
@@ -51,6 +76,7 @@ class AdviceService:
         self.default_time = default_time
         self.default_timezone = default_timezone
 
+    @_while_the_database_answers
     async def subscribe(
         self,
         platform: str,
@@ -93,6 +119,7 @@ class AdviceService:
             text = f"Daily advice moved from {previous.describe()} to {sub.describe()}."
         return Reply(True, text + _next_text(upcoming, sub, now), sub, upcoming)
 
+    @_while_the_database_answers
     async def unsubscribe(
         self, platform: str, channel: str, *, by_user: str, allowed: bool
     ) -> Reply:
@@ -105,6 +132,7 @@ class AdviceService:
             return Reply(True, "Daily advice was not on for this channel.")
         return Reply(True, "Daily advice is off for this channel.")
 
+    @_while_the_database_answers
     async def status(self, platform: str, channel: str) -> Reply:
         """The channel's schedule, next post, last post, and whether it is broken."""
         sub = await asyncio.to_thread(self.store.subscription, platform, channel)
@@ -133,6 +161,7 @@ class AdviceService:
             text += f" The last {sub.failures} attempts failed ({sub.broken_reason})."
         return Reply(True, text + last_text, sub, upcoming, last_post=last)
 
+    @_while_the_database_answers
     async def post_now(
         self,
         platform: str,

@@ -15,8 +15,10 @@ from advice_fakes import FakeClock, RecordingSender, utc
 from bot.advice.pool import AdvicePool
 from bot.advice.schedule import Subscription
 from bot.advice.scheduler import AdviceScheduler
+from bot.advice.service import AdviceService
 from bot.advice.store import AdviceStore
 from bot.cli.command import main
+from bot.messages import DAILY_DATABASE_AWAY
 from bot.store import DatabaseUnavailable
 from tests.tcp_proxy import TcpProxy
 
@@ -101,5 +103,29 @@ async def test_daily_posts_resume_once_when_the_database_is_back(
         assert waits[1:3] == [30.0, 30.0]  # the outage: tried again every 30 s
         assert [post.day.isoformat() for post in sender.posts] == ["2025-03-03"]
         assert store.post("slack", "C1", clock.now.date()).status == "sent"
+    finally:
+        store.close()
+
+
+async def test_daily_commands_answer_in_words_while_the_database_is_away(
+    proxied: tuple[TcpProxy, str], pool: AdvicePool, sender: RecordingSender
+) -> None:
+    """/quote-daily on, off, status and now get a sentence (no host names) while PostgreSQL is
+    away, and work again once it is back."""
+    proxy, url = proxied
+    store = AdviceStore.open(url)
+    service = AdviceService(AdviceScheduler(store, pool, {"slack": sender}))
+    try:
+        proxy.stop()
+        replies = [
+            await service.subscribe("slack", "C1", by_user="U1", allowed=True),
+            await service.unsubscribe("slack", "C1", by_user="U1", allowed=True),
+            await service.status("slack", "C1"),
+            await service.post_now("slack", "C1", by_user="U1"),
+        ]
+        assert [(r.ok, r.text) for r in replies] == [(False, DAILY_DATABASE_AWAY)] * 4
+        assert all("127.0.0.1" not in r.text for r in replies)
+        proxy.start()
+        assert (await service.subscribe("slack", "C1", by_user="U1", allowed=True)).ok
     finally:
         store.close()
