@@ -30,12 +30,18 @@ class Readiness:
     """
 
     checks: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    # Checks that are reported but do not take the process out of service: the database
+    # serves only daily advice, and a replica that can answer /quote should keep getting it.
+    optional: set[str] = field(default_factory=set)
     # Why each check last failed ("" while it passes): probes come every few seconds, so a
     # problem is logged when it starts and when it ends, not at every probe.
     last_problems: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, check: Callable[[], bool]) -> None:
+    def add(self, name: str, check: Callable[[], bool], *, required: bool = True) -> None:
+        """A check; `required=False` reports it (status `degraded`) without answering 503."""
         self.checks[name] = check
+        if not required:
+            self.optional.add(name)
 
     async def report(self) -> dict[str, bool]:
         """Each check's result (True: passing)."""
@@ -65,15 +71,18 @@ class Readiness:
 
 
 def add_ops_routes(web_app: web.Application, readiness: Readiness, metrics: Metrics) -> None:
-    """`GET /readyz` (200 when every check passes, else 503) and `GET /metrics`."""
+    """`GET /readyz` (200 when every required check passes, else 503; `degraded` when an
+    optional one fails) and `GET /metrics`."""
 
     async def readyz(request: web.Request) -> web.Response:
         problems = await readiness.problems()
         checks = {name: not problem for name, problem in problems.items()}
-        ready = all(checks.values())
-        body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
-        if not ready:
-            body["problems"] = {name: problem for name, problem in problems.items() if problem}
+        failing = {name for name, ok in checks.items() if not ok}
+        ready = not failing - readiness.optional
+        status = "not ready" if not ready else ("degraded" if failing else "ready")
+        body: dict[str, object] = {"status": status, "checks": checks}
+        if failing:
+            body["problems"] = {name: problems[name] for name in sorted(failing)}
         return web.json_response(body, status=200 if ready else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:

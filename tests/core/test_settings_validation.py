@@ -101,3 +101,9 @@ def test_yaml_values_are_checked_like_the_environment(tmp_path) -> None:
 def test_log_levels_are_read_in_any_case() -> None:
     """`debug` is DEBUG: the case of a level is not worth a refusal."""
     assert Settings.load({"QUOTEBOT_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+
+
+def test_a_config_file_that_cannot_be_read_names_quotebot_config(tmp_path) -> None:
+    """QUOTEBOT_CONFIG naming a folder (or an unreadable file) is one line, not an OSError."""
+    with pytest.raises(ConfigError, match=f"^QUOTEBOT_CONFIG: cannot read {tmp_path}: "):
+        Settings.load({"QUOTEBOT_CONFIG": str(tmp_path)})

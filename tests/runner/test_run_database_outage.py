@@ -1,6 +1,7 @@
 """`quotebot run` and a PostgreSQL that is not answering: refused at start in one line naming
-the host; while running, /quote keeps answering, /readyz says what is wrong, and readiness
-comes back with the database. The database is the real PostgreSQL behind a loopback proxy."""
+the host; while running, /quote keeps answering, /readyz says `degraded` and what is wrong
+(still 200: the replica keeps its traffic), and `ready` again with the database. The
+database is the real PostgreSQL behind a loopback proxy."""
 
 from __future__ import annotations
 
@@ -29,15 +30,15 @@ async def readyz(http: aiohttp.ClientSession, base: str) -> tuple[int, dict]:
         return response.status, await response.json()
 
 
-async def wait_for_readyz(
-    http: aiohttp.ClientSession, base: str, status: int, timeout: float = 15
+async def wait_for_status(
+    http: aiohttp.ClientSession, base: str, status: str, timeout: float = 15
 ) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        got, body = await readyz(http, base)
-        if got == status:
+        _, body = await readyz(http, base)
+        if body["status"] == status:
             return body
-        assert time.monotonic() < deadline, f"/readyz stayed {got}: {body}"
+        assert time.monotonic() < deadline, f"/readyz stayed {body}"
         await asyncio.sleep(0.2)
 
 
@@ -61,11 +62,12 @@ async def test_run_with_postgres_not_answering_names_the_host_in_one_line(
     assert "refused" in lines[0].lower() and "s3cret-pass" not in stderr.decode()
 
 
-async def test_quote_keeps_answering_while_postgres_is_away_and_readyz_says_so(
+async def test_quote_keeps_answering_while_postgres_is_away_and_readyz_says_degraded(
     tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord], pg_url: str
 ) -> None:
-    """Stop the database under a running bot: /readyz turns 503 naming the database and its
-    host, a signed /quote is still answered, and /readyz is 200 again once it is back."""
+    """Stop the database under a running bot: /readyz says `degraded`, naming the database and
+    its host, but stays 200 (the replica keeps its traffic), a signed /quote is answered, and
+    the status is `ready` again once the database is back."""
     slack, discord = fakes
     proxy, url = TcpProxy.for_url(pg_url)
     proxy.start()
@@ -79,8 +81,9 @@ async def test_quote_keeps_answering_while_postgres_is_away_and_readyz_says_so(
         async with aiohttp.ClientSession() as http:
             await wait_until_ready(http, base, bot)
             proxy.stop()
-            body = await wait_for_readyz(http, base, 503)
+            body = await wait_for_status(http, base, "degraded")
             assert body["checks"]["database"] is False and body["checks"]["index"] is True
+            assert (await readyz(http, base))[0] == 200
             assert f"127.0.0.1:{proxy.port}" in body["problems"]["database"]
             quote, headers = signed_quote("layoffs", slack.response_url("during-outage"))
             async with http.post(f"{base}/slack/events", data=quote, headers=headers) as response:
@@ -88,7 +91,7 @@ async def test_quote_keeps_answering_while_postgres_is_away_and_readyz_says_so(
             answer = (await slack.wait_for_responses(1, timeout=10))[0].body
             assert "layoffs" in json.dumps(answer)
             proxy.start()
-            body = await wait_for_readyz(http, base, 200)
+            body = await wait_for_status(http, base, "ready")
             assert body["checks"]["database"] is True and "problems" not in body
         bot.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(bot.wait(), 15) == 0

@@ -8,6 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.ops_routes import Readiness, add_ops_routes
 from adapters.runner import check_configuration, shard_ids
+from bot.errors import QuotebotError
 from bot.metrics import Metrics
 from bot.settings import ConfigError, Settings
 
@@ -122,3 +123,25 @@ async def test_shutdown_waits_for_replies_in_flight_but_not_for_connections() ->
     assert finished == ["reply"]
     assert loop.time() - started < 2 and not connection.done()
     connection.cancel()
+
+
+async def test_an_optional_check_failing_is_degraded_not_503() -> None:
+    """A check added with required=False (the database) is reported with its problem, but the
+    process stays in service: 200, status `degraded`."""
+
+    def database() -> bool:
+        raise QuotebotError("PostgreSQL at db:5432/quotebot stopped answering: connection refused")
+
+    readiness = Readiness()
+    readiness.add("index", lambda: True)
+    readiness.add("database", database, required=False)
+    app = web.Application()
+    add_ops_routes(app, readiness, Metrics())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        response = await client.get("/readyz")
+        body = await response.json()
+    assert response.status == 200 and body["status"] == "degraded"
+    assert body["checks"] == {"index": True, "database": False}
+    assert body["problems"] == {
+        "database": "PostgreSQL at db:5432/quotebot stopped answering: connection refused"
+    }
