@@ -81,7 +81,7 @@ def open_index(path: Path | str) -> SearchIndex:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise QuotebotError(
             f"cannot open the search index {path}: {reason} (set QUOTEBOT_INDEX or --index "
-            "to a file in a folder this user can write)"
+            "to a new file, in a folder this user can write)"
         ) from None
 
 

@@ -95,9 +95,10 @@ class Database:
                 self._conn.execute("PRAGMA synchronous = NORMAL")
         except (OSError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            cannot_write = isinstance(exc, OSError) or "unable to open" in reason
+            hint = " (is its folder writable by this user?)" if cannot_write else ""
             raise DatabaseError(
-                f"DATABASE_URL: cannot open the SQLite file {path}: {reason} (is its folder "
-                "writable by this user?)"
+                f"DATABASE_URL: cannot open the SQLite file {path}: {reason}{hint}"
             ) from None
 
     @staticmethod
