@@ -100,7 +100,7 @@ def failure(failed: DeliveryFailed) -> Delivery:
         return Delivery.retry(f"could not reach Slack ({failed.detail})")
     if failed.transient:
         after = f", retry after {failed.retry_after} s" if failed.retry_after is not None else ""
-        return Delivery.retry(f"Slack is busy ({code}{after})")
+        return Delivery.retry(f"Slack is busy ({code}{after})", after=failed.retry_after)
     if code in TOKEN_ERRORS:
         # The token, not the channel: pausing every channel would make each one re-subscribe
         # after the reinstall. Retried later; /readyz names SLACK_BOT_TOKEN meanwhile.
@@ -179,8 +179,7 @@ class SlackAdviceSender:
             response = await self.history_client.conversations_history(**request)
         except SlackApiError as exc:
             if is_transient(exc):
-                refusal = refused(channel, exc)
-                return replace(failure(refusal), retry_after=refusal.retry_after)
+                return failure(refused(channel, exc))
             log.warning(
                 "cannot read %s to check for an earlier advice post (%s); posting, so this "
                 "channel may get it twice",
