@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import QuotebotError
+from ..settings import ConfigError, Settings
 from . import advice, bots, search, transcripts
 from .common import EXIT_OK, EXIT_USAGE
 
@@ -39,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        # Every command checks every setting first, so a wrong one is the same one line
+        # whichever command meets it (not only the bots, and not a crash later).
+        Settings.load(config_file=getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"quotebot {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.handler(args)
     except QuotebotError as exc:

@@ -73,10 +73,10 @@ def test_config_command_refuses_a_bad_value_in_one_line(
     monkeypatch.setenv(name, BAD_VALUES[name][0])
     assert main(["config"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith(f"quotebot: {name}: ") and err.count("\n") == 1
+    assert out == "" and err.startswith(f"quotebot config: {name}: ") and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("command", ["run", "advice", "search"])
+@pytest.mark.parametrize("command", ["run", "advice", "search", "check", "index", "episodes"])
 def test_every_command_refuses_a_bad_log_level_in_one_line(
     command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
