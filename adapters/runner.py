@@ -309,8 +309,9 @@ async def _start_discord(
 ) -> list[Callable[[], Awaitable[Any]]]:
     import aiohttp
     import discord
+    from discord.gateway import DiscordWebSocket
 
-    from .discord_bot import create_bot, point_discord_at
+    from .discord_bot import check_gateway, create_bot, point_discord_at, quiet_reconnects
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     # The client registers its advice sender itself; the loop is this process's one scheduler.
@@ -344,6 +345,12 @@ async def _start_discord(
             f"Discord answered the login with HTTP {exc.status} at {discord.http.Route.BASE}: "
             "try again in a few minutes (https://discordstatus.com)"
         ) from None
+    try:
+        await check_gateway(str(DiscordWebSocket.DEFAULT_GATEWAY))
+    except ConfigError:
+        await client.close()
+        raise
+    quiet_reconnects()
     connection = asyncio.create_task(client.connect(), name="discord-gateway")
 
     def connection_failed(task: asyncio.Task[None]) -> None:

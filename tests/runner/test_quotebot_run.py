@@ -224,3 +224,23 @@ async def test_discord_not_answering_at_start_is_one_line(
         f"quotebot discord: could not reach Discord at http://127.0.0.1:{dead}/api/v10 ("
     )
     assert "DISCORD_API_URL" in last and DISCORD_TOKEN not in text
+
+
+async def test_a_discord_gateway_not_answering_at_start_is_one_line(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """REST answers but the gateway does not (a proxy letting HTTPS through, not websockets):
+    one line naming the gateway, exit 2, instead of a reconnect traceback and a bot that
+    never connects."""
+    slack, discord = fakes
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    dead = free_port()
+    env["DISCORD_GATEWAY_URL"] = f"ws://127.0.0.1:{dead}/gateway"
+    bot = await start_quotebot("discord", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    text = stderr.decode()
+    assert bot.returncode == 2, text
+    assert "Traceback" not in text
+    assert text.splitlines()[-1].startswith(
+        f"quotebot discord: could not reach Discord's gateway at ws://127.0.0.1:{dead}/gateway ("
+    )

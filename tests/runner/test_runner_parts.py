@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -145,3 +147,28 @@ async def test_an_optional_check_failing_is_degraded_not_503() -> None:
     assert body["problems"] == {
         "database": "PostgreSQL at db:5432/quotebot stopped answering: connection refused"
     }
+
+
+def test_discord_reconnect_attempts_are_one_line_each() -> None:
+    """discord.py's "Attempting a reconnect" record loses its traceback and says the cause."""
+    from adapters.discord_bot.reconnect_log import OneLineReconnects
+
+    try:
+        raise ConnectionResetError("Connection reset by peer")
+    except ConnectionResetError:
+        import sys
+
+        record = logging.LogRecord(
+            "discord.client",
+            logging.ERROR,
+            __file__,
+            1,
+            "Attempting a reconnect in %.2fs",
+            (4.5,),
+            sys.exc_info(),
+        )
+    assert OneLineReconnects().filter(record)
+    assert record.exc_info is None and record.levelname == "WARNING"
+    assert record.getMessage() == (
+        "Attempting a reconnect in 4.50s (ConnectionResetError: Connection reset by peer)"
+    )
