@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.discord_bot.reconnect_log import OneLineReconnects
 from adapters.ops_routes import Readiness, add_ops_routes
 from adapters.runner import check_configuration, shard_ids
 from bot.errors import QuotebotError
@@ -151,13 +153,9 @@ async def test_an_optional_check_failing_is_degraded_not_503() -> None:
 
 def test_discord_reconnect_attempts_are_one_line_each() -> None:
     """discord.py's "Attempting a reconnect" record loses its traceback and says the cause."""
-    from adapters.discord_bot.reconnect_log import OneLineReconnects
-
     try:
         raise ConnectionResetError("Connection reset by peer")
     except ConnectionResetError:
-        import sys
-
         record = logging.LogRecord(
             "discord.client",
             logging.ERROR,
