@@ -139,9 +139,9 @@ class SlackAdviceSender:
         checked = False
         if post.attempt > 1:
             earlier = await self._earlier_post(post)
-            if earlier is not None:
+            if isinstance(earlier, Delivery):
                 return earlier
-            checked = True
+            checked = earlier
         outcome = await post_message(
             self.client,
             channel,
@@ -157,10 +157,11 @@ class SlackAdviceSender:
             return delivery
         return Delivery.sent(outcome.ts)
 
-    async def _earlier_post(self, post: AdvicePost) -> Delivery | None:
+    async def _earlier_post(self, post: AdvicePost) -> Delivery | bool:
         """`sent` for a message of an earlier attempt; `retry` if history is rate limited or
-        briefly unavailable (looked up again on the next try); None when there is none, or
-        history cannot be read (then we post)."""
+        briefly unavailable (looked up again on the next try). Otherwise we post: True when
+        every message of the window was read and none is an earlier attempt's, False when
+        that could not be made sure of (history unreadable, more messages than one request)."""
         channel = post.subscription.channel
         oldest, latest = post.earlier_window or (
             datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone),
@@ -186,7 +187,7 @@ class SlackAdviceSender:
                 channel,
                 error_code(exc),
             )
-            return None
+            return False
         except (TimeoutError, aiohttp.ClientError) as exc:
             return failure(unreachable(channel, exc))
         earlier = _with_nonce(response.get("messages") or [], post.nonce)
@@ -200,7 +201,8 @@ class SlackAdviceSender:
                 self.history_limit,
                 channel,
             )
-        return None
+            return False
+        return True
 
     async def check_can_post(self, subscription: Subscription) -> str | None:
         """None when the bot can post in the channel, else what to fix.

@@ -327,3 +327,25 @@ async def test_when_history_cannot_be_read_the_retry_posts(daily: DailyBench) ->
     [outcome] = (await daily.advice.scheduler.post_due()).outcomes
     assert outcome.status == "sent"
     assert len(daily.posts()) == 2
+
+
+async def test_a_look_up_that_found_nothing_is_not_repeated_for_the_same_attempts(
+    daily: DailyBench,
+) -> None:
+    """Attempt 2 reads the crashed attempt's moments, finds nothing, and its own post is
+    refused (a 503): attempt 3 then looks only at attempt 2's moments, not back to the crash."""
+    await daily.run("on")
+    daily.clock.now = NINE_IN_BERLIN
+    store, scheduler = daily.advice.store, daily.advice.scheduler
+    store.claim("slack", CHANNEL, TODAY, daily.clock.now, scheduler.lease)  # then crashed
+    daily.clock.advance(seconds=scheduler.lease.total_seconds() + 1)
+    second_claim = daily.clock.now
+    daily.fake.fail("chat.postMessage", "service_unavailable", status=503)
+    [failed] = (await scheduler.post_due()).outcomes
+    assert failed.status == "failed" and failed.delivery.checked
+    daily.clock.advance(seconds=scheduler.retry_delay.total_seconds() + 1)
+    [outcome] = (await scheduler.post_due()).outcomes
+    assert outcome.status == "sent" and len(daily.fake.history[CHANNEL]) == 1
+    first, second = daily.fake.method_calls("conversations.history")
+    assert float(first.body["oldest"]) == NINE_IN_BERLIN.timestamp() - 5
+    assert float(second.body["oldest"]) == second_claim.timestamp() - 5
