@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from bot import Metrics
+from bot import Metrics, QuotebotError
 
 log = logging.getLogger(__name__)
 
@@ -22,35 +22,68 @@ METRICS_PATH = "/metrics"
 
 @dataclass
 class Readiness:
-    """Named checks that must all pass before the bot takes traffic (index, database, platforms)."""
+    """Named checks that must all pass before the bot takes traffic (index, database, platforms).
+
+    A check returns True when fine; False, or an error whose message says why, when not. The
+    why is shown in `/readyz` under `problems`, so an operator sees "PostgreSQL at db:5432
+    stopped answering" rather than a bare false.
+    """
 
     checks: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    # Checks that are reported but do not take the process out of service: the database
+    # serves only daily advice, and a replica that can answer /quote should keep getting it.
+    optional: set[str] = field(default_factory=set)
+    # Why each check last failed ("" while it passes): probes come every few seconds, so a
+    # problem is logged when it starts and when it ends, not at every probe.
+    last_problems: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, check: Callable[[], bool]) -> None:
+    def add(self, name: str, check: Callable[[], bool], *, required: bool = True) -> None:
+        """A check; `required=False` reports it (status `degraded`) without answering 503."""
         self.checks[name] = check
+        if not required:
+            self.optional.add(name)
 
     async def report(self) -> dict[str, bool]:
+        """Each check's result (True: passing)."""
+        return {name: not problem for name, problem in (await self.problems()).items()}
+
+    async def problems(self) -> dict[str, str]:
+        """Each check's problem ("" when it passes)."""
         results = {}
         for name, check in self.checks.items():
             try:
                 # Checks may touch the database: keep them off the event loop.
-                results[name] = bool(await asyncio.to_thread(check))
-            except Exception:  # a failing check is a "not ready", never a 500
+                ok = bool(await asyncio.to_thread(check))
+                problem = "" if ok else "failing"
+            except QuotebotError as exc:  # a known cause, in words: no traceback
+                problem = str(exc)
+            except Exception as exc:  # a failing check is a "not ready", never a 500
                 log.warning("readiness check %s failed", name, exc_info=True)
-                results[name] = False
+                problem = f"{type(exc).__name__}: {exc}"
+            before = self.last_problems.get(name, "")
+            if problem and problem != before:
+                log.warning("not ready: %s: %s", name, problem)
+            elif before and not problem:
+                log.info("ready again: %s", name)
+            self.last_problems[name] = problem
+            results[name] = problem
         return results
 
 
 def add_ops_routes(web_app: web.Application, readiness: Readiness, metrics: Metrics) -> None:
-    """`GET /readyz` (200 when every check passes, else 503) and `GET /metrics`."""
+    """`GET /readyz` (200 when every required check passes, else 503; `degraded` when an
+    optional one fails) and `GET /metrics`."""
 
     async def readyz(request: web.Request) -> web.Response:
-        checks = await readiness.report()
-        ready = all(checks.values())
-        return web.json_response(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status=200 if ready else 503,
-        )
+        problems = await readiness.problems()
+        checks = {name: not problem for name, problem in problems.items()}
+        failing = {name for name, ok in checks.items() if not ok}
+        ready = not failing - readiness.optional
+        status = "not ready" if not ready else ("degraded" if failing else "ready")
+        body: dict[str, object] = {"status": status, "checks": checks}
+        if failing:
+            body["problems"] = {name: problems[name] for name in sorted(failing)}
+        return web.json_response(body, status=200 if ready else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:
         response = web.Response(body=metrics.render())

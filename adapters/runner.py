@@ -26,6 +26,7 @@ from bot import (
     ConfigError,
     Library,
     Metrics,
+    QuotebotError,
     Settings,
     configure_logging,
     create_advice_service,
@@ -116,17 +117,23 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
     metrics = Metrics()
-    library = Library.from_settings(
-        settings,
-        getattr(args, "corpus", None),
-        getattr(args, "index", None),
-        search_observer=metrics.observe_search,
-    )
+    try:
+        library = Library.from_settings(
+            settings,
+            getattr(args, "corpus", None),
+            getattr(args, "index", None),
+            search_observer=metrics.observe_search,
+        )
+    except QuotebotError as exc:
+        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
         asyncio.run(serve(library, settings, plan, host, port, metrics))
-    except ConfigError as exc:
+    except QuotebotError as exc:
+        # Everything checked at start (the database, the platforms' answers to our tokens,
+        # the port) stops here in one line naming what to fix.
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     finally:
@@ -142,7 +149,8 @@ async def serve(
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        # Not on Windows (NotImplementedError), nor outside the main thread (RuntimeError).
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     running = await start(library, settings, plan, host, port, metrics)
     try:
@@ -165,7 +173,9 @@ async def start(
     service = create_advice_service(library, settings, delivery_observer=count_post)
     readiness = Readiness()
     readiness.add("index", lambda: library.index.passage_count() > 0)
-    readiness.add("database", service.store.ping)
+    # Not required: without its database the bot still answers /quote (daily posts wait for
+    # it), so a replica stays in its load balancer and /readyz says `degraded`.
+    readiness.add("database", service.store.ping, required=False)
     closers: list[Callable[[], Awaitable[Any]]] = []
 
     bolt_app = None
@@ -191,7 +201,17 @@ async def start(
     web_app = create_web_app(http_mode_slack)
     add_ops_routes(web_app, readiness, metrics)
     add_page_routes(web_app, library, public_url=settings.public_url, card_style=style)
-    web_runner = await serve_http(web_app, host, port)
+    try:
+        web_runner = await serve_http(web_app, host, port)
+    except OSError as exc:
+        for close in closers:
+            with contextlib.suppress(Exception):
+                await close()
+        service.store.close()
+        raise ConfigError(
+            f"QUOTEBOT_PORT / QUOTEBOT_HOST: cannot listen on {host}:{port}: "
+            f"{exc.strerror or exc} (another process on that port? pick another with --port)"
+        ) from None
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
     running = Running(web_runner, service, scheduler_task, closers)
     readiness.add("accepting", lambda: not running.stopping)
@@ -263,18 +283,33 @@ async def _start_slack(
     readiness: Readiness,
     style: CardStyle,
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
-    from .slack import SlackAdviceSender, connect_socket_mode, create_app
+    from .slack import (
+        SlackAdviceSender,
+        connect_socket_mode,
+        create_app,
+        verify_app_token,
+        verify_token,
+        watch_token,
+    )
 
     bolt_app = create_app(library, settings, advice=service, card_style=style)
+    # Slack must accept the token before we take traffic (else bolt answers every /quote with
+    # "please reinstall"); afterwards every answer keeps /readyz up to date.
+    token = watch_token(bolt_app.client)
+    await verify_token(bolt_app.client, settings)
     links = PageLinks(settings.public_url)
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client, links=links))
     closers: list[Callable[[], Awaitable[Any]]] = []
     if settings.slack_app_token:
+        await verify_app_token(bolt_app.client, settings.slack_app_token)
         handler = await connect_socket_mode(bolt_app, settings.slack_app_token)
-        readiness.add("slack", lambda: bool(handler.client and handler.client.is_connected()))
+        readiness.add(
+            "slack",
+            lambda: token.check() and bool(handler.client and handler.client.is_connected()),
+        )
         closers.append(handler.close_async)
     else:
-        readiness.add("slack", lambda: True)
+        readiness.add("slack", token.check)
     return bolt_app, closers
 
 
@@ -286,9 +321,11 @@ async def _start_discord(
     readiness: Readiness,
     style: CardStyle,
 ) -> list[Callable[[], Awaitable[Any]]]:
+    import aiohttp
     import discord
+    from discord.gateway import DiscordWebSocket
 
-    from .discord_bot import create_bot, point_discord_at
+    from .discord_bot import check_gateway, create_bot, point_discord_at, quiet_reconnects
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     # The client registers its advice sender itself; the loop is this process's one scheduler.
@@ -310,6 +347,25 @@ async def _start_discord(
             "DISCORD_TOKEN was rejected by Discord: reset the token in the Developer Portal "
             "(Bot → Reset Token)"
         ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        # No network, a proxy or firewall in the way, DNS, a wrong DISCORD_API_URL.
+        await client.close()
+        raise ConfigError(
+            f"could not reach Discord at {discord.http.Route.BASE} ({type(exc).__name__}): "
+            "check the network or proxy, and DISCORD_API_URL if it is set"
+        ) from None
+    except discord.HTTPException as exc:
+        await client.close()
+        raise ConfigError(
+            f"Discord answered the login with HTTP {exc.status} at {discord.http.Route.BASE}: "
+            "try again in a few minutes (https://discordstatus.com)"
+        ) from None
+    try:
+        await check_gateway(str(DiscordWebSocket.DEFAULT_GATEWAY))
+    except ConfigError:
+        await client.close()
+        raise
+    quiet_reconnects()
     connection = asyncio.create_task(client.connect(), name="discord-gateway")
 
     def connection_failed(task: asyncio.Task[None]) -> None:

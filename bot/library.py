@@ -6,12 +6,13 @@ import hashlib
 import logging
 import os
 import random
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .messages import LIBRARY_EMPTY, QUOTE_GONE
 from .models import (
     UNKNOWN_SPEAKER,
@@ -62,6 +63,32 @@ def default_index_path(corpus: Path) -> Path:
     return Path(tempfile.gettempdir()) / "quotebot" / path.name
 
 
+def corpus_problem(corpus: Path) -> str | None:
+    """One line naming the corpus folder the process cannot use (missing, unreadable), or None.
+
+    Only the folder itself: unreadable files inside it are reported one by one while the
+    others are served."""
+    where = "set by QUOTEBOT_CORPUS or --corpus"
+    if not corpus.exists():
+        return f"corpus not found: {corpus} ({where})"
+    if corpus.is_dir() and not os.access(corpus, os.R_OK | os.X_OK):
+        return f"cannot read the corpus folder {corpus}: permission denied ({where})"
+    return None
+
+
+def open_index(path: Path | str) -> SearchIndex:
+    """The search index at `path`, or a QuotebotError naming the file and the setting when it
+    cannot be created or opened (a folder the process cannot write, a file that is not SQLite)."""
+    try:
+        return SearchIndex(path)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise QuotebotError(
+            f"cannot open the search index {path}: {reason} (set QUOTEBOT_INDEX or --index "
+            "to a new file, in a folder this user can write)"
+        ) from None
+
+
 # (source, seconds, hits or None when the search failed): what metrics count per search.
 SearchObserver = Callable[[str, float, int | None], None]
 
@@ -104,10 +131,11 @@ class Library:
     ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
-        if not corpus_path.exists():
-            raise FileNotFoundError(f"corpus not found: {corpus_path}")
+        problem = corpus_problem(corpus_path)
+        if problem:
+            raise QuotebotError(problem)
         path = index_path if index_path is not None else default_index_path(corpus_path)
-        index = SearchIndex(path)
+        index = open_index(path)
         # Skipped transcripts are in `report.errors`; each front end says so its own way.
         report = index.sync(corpus_path)
         return cls(corpus_path, index, report, cache_size, search_observer)

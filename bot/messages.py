@@ -12,3 +12,8 @@ LEFT_OUT = "No match for: {words} (left out)"
 NO_MATCH = "No quotes match “{query}”."
 WORDS_NOWHERE = "These words appear nowhere: {words}."
 NEAREST_SECTIONS = "Nearest sections: {sections}"
+# A daily-advice command while the subscriptions' database is not answering.
+DAILY_DATABASE_AWAY = (
+    "Daily advice can't be changed or shown right now: its database isn't answering. "
+    "/quote still works; please try again in a few minutes."
+)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -31,7 +31,73 @@ def _text(value: str) -> str:
 
 
 def _int(value: str) -> int:
-    return int(value)
+    # int()'s own message ("invalid literal for int() with base 10") is Python's, not ours.
+    text = value.strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ValueError(f"expected a whole number, got “{text}”")
+    return int(text)
+
+
+def _port(value: str) -> int:
+    number = _int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError(f"expected a port number from 1 to 65535, got {number}")
+    return number
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got “{value.strip()}”")
+    return level
+
+
+def _snowflake(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit():
+        raise ValueError(f"expected a numeric Discord id (Copy Server ID), got “{text}”")
+    return int(text)
+
+
+def _url(*schemes: str) -> Callable[[str], str]:
+    """A parser for a URL with one of `schemes` and a host."""
+
+    def parse(value: str) -> str:
+        text = value.strip()
+        parts = urlsplit(text)
+        if parts.scheme not in schemes or not parts.netloc:
+            shown = " or ".join(f"{scheme}://" for scheme in schemes)
+            raise ValueError(f"expected a {shown} URL with a host, got “{text}”")
+        return text
+
+    return parse
+
+
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
+
+
+def _database_url(value: str) -> str:
+    text = value.strip()
+    scheme, found, rest = text.partition("://")
+    if not found:
+        return text  # a plain SQLite file path
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError(
+            f"expected sqlite:///path or postgresql://user@host/db, got a {scheme}:// URL"
+        )
+    if scheme != "sqlite" and not urlsplit(text).hostname and "host=" not in text:
+        raise ValueError("a postgresql:// URL needs a host (postgresql://user@host:5432/db)")
+    return text
+
+
+def _shard_ids(value: str) -> str:
+    text = value.strip()
+    if text != "ordinal" and not re.fullmatch(r"\d+(\s*,\s*\d+)*", text):
+        raise ValueError(f"expected shard numbers like 0,2 or `ordinal`, got “{text}”")
+    return text
 
 
 def _bool(value: str) -> bool:
@@ -73,7 +139,10 @@ def _zone(value: str) -> str:
 
 
 def _window(value: str) -> str:
-    parse_window(value)
+    try:
+        parse_window(value)
+    except ScheduleError as exc:
+        raise ValueError(str(exc)) from None
     return value.strip().lower() or "day"
 
 
@@ -98,9 +167,24 @@ def _public_url(value: str) -> str:
 
 
 def _positive(value: str) -> int:
-    number = int(value)
+    number = _int(value)
     if number < 1:
         raise ValueError("expected a whole number of at least 1")
+    return number
+
+
+# A daily post's send may take up to 30 s (bot/advice/scheduler.py SEND_TIMEOUT); a claim's
+# lease must outlast it with room to record the result, or a second process could take the
+# claim over mid-send and post twice.
+MIN_LEASE = 60
+
+
+def _lease(value: str) -> int:
+    number = _int(value)
+    if number < MIN_LEASE:
+        raise ValueError(
+            f"expected at least {MIN_LEASE} seconds (a send may take 30 s), got {number}"
+        )
     return number
 
 
@@ -123,10 +207,12 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("QUOTEBOT_CORPUS", None, _text, "folder of transcripts (default: bundled seeds)"),
     Option("QUOTEBOT_INDEX", None, _text, "search index cache file (default: user cache)"),
-    Option("DATABASE_URL", None, _text, "sqlite:///path or postgresql://… for subscriptions"),
+    Option(
+        "DATABASE_URL", None, _database_url, "sqlite:///path or postgresql://… for subscriptions"
+    ),
     Option("QUOTEBOT_HOST", "0.0.0.0", _text, "address the HTTP server listens on"),
-    Option("QUOTEBOT_PORT", 3000, _int, "HTTP port: Slack events, health, metrics"),
-    Option("QUOTEBOT_LOG_LEVEL", "INFO", _text, "DEBUG, INFO, WARNING or ERROR"),
+    Option("QUOTEBOT_PORT", 3000, _port, "HTTP port: Slack events, health, metrics"),
+    Option("QUOTEBOT_LOG_LEVEL", "INFO", _log_level, "DEBUG, INFO, WARNING or ERROR"),
     Option("QUOTEBOT_LOG_FORMAT", "text", _log_format, "text, or json for one object a line"),
     Option("SLACK_BOT_TOKEN", None, _text, "Slack bot token (xoxb-…)", secret=True),
     Option("SLACK_SIGNING_SECRET", None, _text, "Slack signing secret (HTTP mode)", secret=True),
@@ -137,17 +223,21 @@ OPTIONS: tuple[Option, ...] = (
         "Slack app-level token (xapp-…) for Socket Mode",
         secret=True,
     ),
-    Option("SLACK_API_URL", None, _text, "Slack Web API base URL (GovSlack, tests)"),
+    Option(
+        "SLACK_API_URL", None, _url("https", "http"), "Slack Web API base URL (GovSlack, tests)"
+    ),
     Option("DISCORD_TOKEN", None, _text, "Discord bot token", secret=True),
     Option(
         "QUOTEBOT_DISCORD_SHARD_IDS",
         None,
-        _text,
+        _shard_ids,
         "shards this process runs: 0,2 or `ordinal` (a StatefulSet pod's own)",
     ),
-    Option("DISCORD_API_URL", None, _text, "Discord REST base URL (proxies, tests)"),
-    Option("DISCORD_GATEWAY_URL", None, _text, "Discord gateway URL (proxies, tests)"),
-    Option("DISCORD_GUILD_ID", None, _int, "sync commands to this guild only (development)"),
+    Option(
+        "DISCORD_API_URL", None, _url("https", "http"), "Discord REST base URL (proxies, tests)"
+    ),
+    Option("DISCORD_GATEWAY_URL", None, _url("wss", "ws"), "Discord gateway URL (proxies, tests)"),
+    Option("DISCORD_GUILD_ID", None, _snowflake, "sync commands to this guild only (development)"),
     Option("QUOTEBOT_DISCORD_PUBLIC", False, _bool, "answer /quote in public on Discord"),
     Option("QUOTEBOT_DISCORD_SHARDS", None, _shards, "auto, or a shard count, for large installs"),
     Option(
@@ -164,7 +254,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("QUOTEBOT_DAILY_TIMEZONE", "UTC", _zone, "default zone where the platform has none"),
     Option("QUOTEBOT_DAILY_CATCHUP", "day", _window, "late posts allowed: day, or e.g. 2h, 90m"),
     Option("QUOTEBOT_DAILY_BROKEN_AFTER", 3, _positive, "failed posts before a channel is broken"),
-    Option("QUOTEBOT_DAILY_LEASE", 120, _positive, "seconds a claim is held before a retry"),
+    Option(
+        "QUOTEBOT_DAILY_LEASE",
+        120,
+        _lease,
+        "seconds a claim is held before another process may take it over (at least 60)",
+    ),
+    Option(
+        "QUOTEBOT_DAILY_RETRY",
+        300,
+        _positive,
+        "seconds before a daily post that failed (rate limit, outage) is tried again",
+    ),
     Option(
         "QUOTEBOT_SLACK_DAILY_ANYONE", False, _bool, "anyone (not only admins) runs /quote-daily"
     ),
@@ -217,6 +318,7 @@ class Settings:
     daily_catchup: str = "day"
     daily_broken_after: int = 3
     daily_lease: int = 120
+    daily_retry: int = 300
     slack_daily_anyone: bool = False
     public_url: str | None = None
     card_background: str = "#1d2330"
@@ -267,8 +369,20 @@ class Settings:
         for option in OPTIONS:
             value = getattr(self, option.key)
             shown = mask(value) if option.secret else ("" if value is None else str(value))
+            if option.env == "DATABASE_URL" and value:
+                shown = redact_url(shown)
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows
+
+
+def redact_url(url: str) -> str:
+    """A URL with its password replaced: `postgresql://bot:***@db:5432/quotebot`."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def mask(value: Any) -> str:
@@ -284,6 +398,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"{CONFIG_ENV}: no such file: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_ENV}: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{CONFIG_ENV}: {path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import aiohttp
+
 from bot import ConfigError
 
 # A bot token is three base64url parts joined by dots: the bot's id, a timestamp, an HMAC.
@@ -37,3 +39,25 @@ def parse_shards(value: str | None) -> str | int | None:
     if value.strip().isdigit() and int(value) >= 1:
         return int(value)
     raise ConfigError(f"--shards: expected auto or a shard count, got “{value}”")
+
+
+# Long enough for a slow network, short enough that a start against a firewall fails soon.
+GATEWAY_CHECK_SECONDS = 10.0
+
+
+async def check_gateway(url: str) -> None:
+    """Open, and at once close, a websocket to Discord's gateway, before the client connects:
+    discord.py would otherwise log a traceback per reconnect attempt and end the connection
+    with an unrelated error. ConfigError in one line naming where it looked."""
+    timeout = aiohttp.ClientTimeout(total=GATEWAY_CHECK_SECONDS)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.ws_connect(url) as socket,
+        ):
+            await socket.close()
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise ConfigError(
+            f"could not reach Discord's gateway at {url} ({type(exc).__name__}): check the "
+            "network or proxy, and DISCORD_GATEWAY_URL if it is set"
+        ) from None

@@ -11,6 +11,7 @@ from .blocks import Message, hit_message
 from .delivery import Delivered, DeliveryFailed, post_message
 from .server import connect_socket_mode, create_web_app, serve_http
 from .startup_checks import token_problem
+from .token_health import TokenHealth, verify_app_token, verify_token, watch_token
 
 __all__ = [
     "COMMANDS",
@@ -18,6 +19,7 @@ __all__ = [
     "DeliveryFailed",
     "Message",
     "SlackAdviceSender",
+    "TokenHealth",
     "connect_socket_mode",
     "create_app",
     "create_client",
@@ -26,4 +28,7 @@ __all__ = [
     "post_message",
     "serve_http",
     "token_problem",
+    "verify_app_token",
+    "verify_token",
+    "watch_token",
 ]

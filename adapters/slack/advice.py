@@ -8,35 +8,42 @@ what happened: `Delivery.sent(ts)`, `Delivery.broken(reason)` when the channel r
 daily post carries message metadata `{"event_type": "quotebot_advice", "event_payload":
 {"nonce": …}}` (the nonce is derived from platform, channel and date). When the scheduler hands
 over a post with `attempt > 1` (an earlier attempt may have posted before its process died),
-`send` first reads the channel's messages since the local midnight (`conversations.history`,
-`include_all_metadata`, newest first, following `next_cursor` for up to HISTORY_PAGES pages of
-HISTORY_LIMIT) and, if one carries the nonce, reports that message as sent instead of posting
-again. (AdvicePost carries no claim time, so the search starts at midnight.) What remains is
-at-least-once in a narrower window: a crash after Slack accepted the post but before Slack
-shows it in history, a channel with more messages since midnight than those pages hold, and
-channels where history cannot be read (a public channel the bot posts to through
-`chat:write.public` without being a member, or an install without
-`channels:history`/`groups:history`): there the sender logs that it cannot check and posts.
+`send` first looks for that nonce in the channel and, if it is there, reports that message as
+sent instead of posting again.
+
+The look-up fits the budget Slack gives apps outside the Slack Marketplace (new apps and
+installs since 2025-05-29): `conversations.history` once a minute, at most 15 messages. It is
+one request, for the moments an earlier attempt could have posted in (`post.earlier_window`:
+from that attempt's claim to the end of its send, about 40 seconds), 15 messages at most,
+never paged. A rate-limited look-up does not wait: the post is retried after Slack's
+Retry-After, and the window is kept for that retry. What remains at-least-once: a crash before
+Slack shows the first post in history, more than 15 messages in the window, and channels where
+history cannot be read (a public channel the bot posts to through `chat:write.public` without
+being a member, or an install without `channels:history`/`groups:history`): there the sender
+logs that it cannot check, and posts.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from datetime import time as clock_time
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import AdvicePost, Delivery, Settings, Subscription
 from bot.web import PageLinks
 
-from . import blocks
+from . import blocks, messages
 from .app import create_client, with_rate_limit_retries
 from .delivery import (
     CONNECTION_FAILED,
+    TOKEN_ERRORS,
     DeliveryFailed,
     error_code,
     header,
@@ -50,10 +57,9 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 ADVICE_EVENT = "quotebot_advice"
-# Messages read back when looking for an earlier attempt: pages of the newest since local
-# midnight (200 is the page size Slack recommends), at most this many pages.
-HISTORY_LIMIT = 200
-HISTORY_PAGES = 10
+# Messages read back when looking for an earlier attempt: Slack's most for apps outside the
+# Marketplace, in one request (they may make one a minute).
+HISTORY_LIMIT = 15
 INVITE = "invite me with `/invite @quotebot`"
 
 # Web API errors that mean the channel will not take our posts until someone changes something.
@@ -71,13 +77,6 @@ BROKEN_REASONS = {
     "restricted_action_non_threadable_channel": "the workspace restricts posting there",
     "team_access_not_granted": "the app is not allowed in this channel's workspace",
     "missing_scope": "the app lacks a permission: reinstall it from deploy/slack-manifest.yml",
-    "not_allowed_token_type": "the bot token is of the wrong kind (expected xoxb-)",
-    "not_authed": "the bot token is missing",
-    "invalid_auth": "the bot token is not valid (was the app reinstalled?)",
-    "account_inactive": "the app was uninstalled or its bot user deactivated",
-    "token_revoked": "the bot token was revoked (was the app uninstalled?)",
-    "token_expired": "the bot token expired",
-    "ekm_access_denied": "the workspace's key management revoked access",
 }
 
 
@@ -101,7 +100,11 @@ def failure(failed: DeliveryFailed) -> Delivery:
         return Delivery.retry(f"could not reach Slack ({failed.detail})")
     if failed.transient:
         after = f", retry after {failed.retry_after} s" if failed.retry_after is not None else ""
-        return Delivery.retry(f"Slack is busy ({code}{after})")
+        return Delivery.retry(f"Slack is busy ({code}{after})", after=failed.retry_after)
+    if code in TOKEN_ERRORS:
+        # The token, not the channel: pausing every channel would make each one re-subscribe
+        # after the reinstall. Retried later; /readyz names SLACK_BOT_TOKEN meanwhile.
+        return Delivery.retry(f"Slack rejected the bot token ({code}): {TOKEN_ERRORS[code]}")
     reason = BROKEN_REASONS.get(code, "Slack refused the post")
     if code == "missing_scope" and failed.needed:
         reason += f" (needs {failed.needed})"
@@ -118,22 +121,35 @@ class SlackAdviceSender:
         client: AsyncWebClient,
         *,
         history_limit: int = HISTORY_LIMIT,
-        history_pages: int = HISTORY_PAGES,
         links: PageLinks | None = None,
     ) -> None:
         self.client = with_rate_limit_retries(client)
         # With QUOTEBOT_PUBLIC_URL the post links its quote's page.
         self.links = links or PageLinks()
+        # The look-up must not sit out a minute-long Retry-After inside the scheduler's send
+        # timeout: the same client without the rate-limit retry; the scheduler waits instead.
+        self.history_client = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            session=client.session,
+            retry_handlers=[
+                handler
+                for handler in self.client.retry_handlers
+                if not isinstance(handler, AsyncRateLimitErrorRetryHandler)
+            ],
+        )
         self.history_limit = history_limit
-        self.history_pages = history_pages
 
     async def send(self, post: AdvicePost) -> Delivery:
         """Post the advice (unless an earlier attempt is already in the channel)."""
         channel = post.subscription.channel
+        checked = False
         if post.attempt > 1:
             earlier = await self._earlier_post(post)
-            if earlier is not None:
+            if isinstance(earlier, Delivery):
                 return earlier
+            checked = earlier
         outcome = await post_message(
             self.client,
             channel,
@@ -142,52 +158,59 @@ class SlackAdviceSender:
             purpose="advice",
         )
         if isinstance(outcome, DeliveryFailed):
-            return failure(outcome)
+            delivery = failure(outcome)
+            # Slack answered: this attempt did not post, and the earlier ones were looked for.
+            if checked and outcome.error != CONNECTION_FAILED:
+                delivery = replace(delivery, checked=True)
+            return delivery
         return Delivery.sent(outcome.ts)
 
-    async def _earlier_post(self, post: AdvicePost) -> Delivery | None:
-        """`sent` for a message of an earlier attempt, `retry` if history is briefly
-        unavailable, None when there is none (or history cannot be read: then we post)."""
+    async def _earlier_post(self, post: AdvicePost) -> Delivery | bool:
+        """`sent` for a message of an earlier attempt; `retry` if history is rate limited or
+        briefly unavailable (looked up again on the next try). Otherwise we post: True when
+        every message of the window was read and none is an earlier attempt's, False when
+        that could not be made sure of (history unreadable, more messages than one request)."""
         channel = post.subscription.channel
-        midnight = datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone)
-        cursor: str | None = None
-        for _ in range(self.history_pages):
-            try:
-                response = await self.client.conversations_history(
-                    channel=channel,
-                    oldest=f"{midnight.timestamp():.6f}",
-                    limit=self.history_limit,
-                    include_all_metadata=True,
-                    cursor=cursor,
-                )
-            except SlackApiError as exc:
-                if is_transient(exc):
-                    return failure(refused(channel, exc))
-                log.warning(
-                    "cannot read %s to check for an earlier advice post (%s); posting, so this "
-                    "channel may get it twice",
-                    channel,
-                    error_code(exc),
-                )
-                return None
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                return failure(unreachable(channel, exc))
-            earlier = _with_nonce(response.get("messages") or [], post.nonce)
-            if earlier is not None:
-                log.info(
-                    "advice for %s on %s was already posted (%s)", channel, post.day, post.nonce
-                )
-                return Delivery.sent(str(earlier.get("ts")))
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return None
-        log.warning(
-            "no earlier advice post among the newest %d messages of %s since midnight; posting, "
-            "so this channel may get it twice",
-            self.history_pages * self.history_limit,
-            channel,
+        oldest, latest = post.earlier_window or (
+            datetime.combine(post.day, clock_time(0), tzinfo=post.subscription.zone),
+            None,
         )
-        return None
+        request: dict[str, Any] = {
+            "channel": channel,
+            "oldest": f"{oldest.timestamp():.6f}",
+            "limit": self.history_limit,
+            "include_all_metadata": True,
+            "inclusive": True,
+        }
+        if latest is not None:
+            request["latest"] = f"{latest.timestamp():.6f}"
+        try:
+            response = await self.history_client.conversations_history(**request)
+        except SlackApiError as exc:
+            if is_transient(exc):
+                return failure(refused(channel, exc))
+            log.warning(
+                "cannot read %s to check for an earlier advice post (%s); posting, so this "
+                "channel may get it twice",
+                channel,
+                error_code(exc),
+            )
+            return False
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return failure(unreachable(channel, exc))
+        earlier = _with_nonce(response.get("messages") or [], post.nonce)
+        if earlier is not None:
+            log.info("advice for %s on %s was already posted (%s)", channel, post.day, post.nonce)
+            return Delivery.sent(str(earlier.get("ts")))
+        if response.get("has_more"):
+            log.warning(
+                "no earlier advice post among the %d newest messages of %s when it may have "
+                "been posted, and there are more; posting, so this channel may get it twice",
+                self.history_limit,
+                channel,
+            )
+            return False
+        return True
 
     async def check_can_post(self, subscription: Subscription) -> str | None:
         """None when the bot can post in the channel, else what to fix.
@@ -233,6 +256,8 @@ def _with_nonce(messages: list[dict[str, Any]], nonce: str) -> dict[str, Any] | 
 
 def _info_problem(exc: SlackApiError) -> str:
     code = error_code(exc)
+    if code in TOKEN_ERRORS:
+        return messages.TOKEN_REJECTED.format(code=code)
     if code == "channel_not_found":
         return f"I can't see this channel. If it is private, {INVITE}, then try again."
     if code == "missing_scope":

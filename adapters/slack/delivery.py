@@ -28,6 +28,18 @@ log = logging.getLogger(__name__)
 # The error of a post that never reached Slack (timeout, connection refused or reset).
 CONNECTION_FAILED = messages.CONNECTION_FAILED
 
+# Web API errors that mean the bot token itself is no good (every channel, every call): not
+# the channel's fault and not passing; someone has to reinstall the app or fix the token.
+TOKEN_ERRORS = {
+    "invalid_auth": "the token is not valid (copied wrong, or the app was reinstalled)",
+    "not_authed": "no token was sent",
+    "token_revoked": "the token was revoked (was the app uninstalled?)",
+    "token_expired": "the token expired (token rotation is on: turn it off or refresh it)",
+    "account_inactive": "the app was uninstalled or its bot user deactivated",
+    "not_allowed_token_type": "it is not a bot token (expected xoxb-…)",
+    "ekm_access_denied": "the workspace's key management revoked access",
+}
+
 # Errors that pass: worth trying again later.
 TRANSIENT = {
     "ratelimited",
@@ -88,6 +100,8 @@ def header(headers: Mapping[str, Any] | None, name: str) -> str | None:
 
 def user_message(error: str) -> str:
     """Words for the user about a Web API error code."""
+    if error in TOKEN_ERRORS:
+        return messages.TOKEN_REJECTED.format(code=error)
     return messages.POST_ERRORS.get(error, messages.POST_REFUSED.format(error=error))
 
 

@@ -38,4 +38,9 @@ POST_ERRORS = {
     "msg_blocks_too_long": "That quote is too long for one Slack message.",
     CONNECTION_FAILED: "I couldn't reach Slack just now. Please try again in a moment.",
 }
+# The bot token itself is refused: no retry helps until an admin reinstalls the app.
+TOKEN_REJECTED = (
+    "Slack no longer accepts my token (`{code}`), so I can't post. Please ask a workspace "
+    "admin to reinstall the app; trying again won't help until then."
+)
 POST_REFUSED = "Slack didn't accept the message (`{error}`). Please try again in a moment."

@@ -11,7 +11,7 @@ import importlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from ..models import Hit
@@ -41,6 +41,10 @@ class AdvicePost:
     # crashed, so a sender that can look for `nonce` in the channel (Slack message metadata)
     # should do so before posting again.
     attempt: int = 1
+    # For a retry: when an earlier attempt may have posted (from, until), so that the look-up
+    # reads only those moments of the channel (Slack allows some apps one history request a
+    # minute, 15 messages each). None: not known (look from the local midnight).
+    earlier_window: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class Delivery:
     message_id: str | None = None
     kind: Literal["broken", "retry"] | None = None
     reason: str = ""
+    # retry: not before this many seconds (the platform's Retry-After).
+    retry_after: float | None = None
+    # retry: the sender made sure no earlier attempt had posted before this one failed.
+    checked: bool = False
 
     @classmethod
     def sent(cls, message_id: str) -> Delivery:
@@ -64,9 +72,10 @@ class Delivery:
         return cls(False, kind="broken", reason=reason)
 
     @classmethod
-    def retry(cls, reason: str) -> Delivery:
-        """A passing problem (rate limit, timeout, 5xx): try again later the same day."""
-        return cls(False, kind="retry", reason=reason)
+    def retry(cls, reason: str, *, after: float | None = None, checked: bool = False) -> Delivery:
+        """A passing problem (rate limit, timeout, 5xx): try again later the same day, not
+        before `after` seconds when the platform said so."""
+        return cls(False, kind="retry", reason=reason, retry_after=after, checked=checked)
 
 
 @runtime_checkable

@@ -230,7 +230,11 @@ def load_curation(path: Path | str) -> Curation:
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CurationError(f"{path}: no such file") from None
+        raise CurationError(f"{path}: no such file (QUOTEBOT_ADVICE_FILE)") from None
+    except OSError as exc:
+        raise CurationError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise CurationError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

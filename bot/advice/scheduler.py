@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from ..models import Hit
+from ..store.database import DatabaseError
 from .delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
 from .pool import AdvicePool
 from .schedule import Subscription, due_date, local_date, next_due
@@ -28,6 +29,14 @@ from .store import AdviceStore, Claim, PostRecord
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+# The longest a platform may take to accept one post; the claim's lease must outlast it.
+SEND_TIMEOUT = timedelta(seconds=30)
+# How soon the loop tries again when the database did not answer (it reconnects then).
+DATABASE_RETRY = timedelta(seconds=30)
+# How far the platform's clock may be from ours (NTP keeps it to well under a second) when a
+# retry looks for an earlier attempt's post by time.
+CLOCK_SKEW = timedelta(seconds=5)
 
 
 def utc_now() -> datetime:
@@ -78,7 +87,7 @@ class AdviceScheduler:
         clock: Clock = utc_now,
         catchup: timedelta | None = None,
         lease: timedelta = timedelta(seconds=120),
-        send_timeout: timedelta = timedelta(seconds=30),
+        send_timeout: timedelta = SEND_TIMEOUT,
         retry_delay: timedelta = timedelta(minutes=5),
         broken_after: int = 3,
         max_sleep: timedelta = timedelta(minutes=10),
@@ -185,7 +194,12 @@ class AdviceScheduler:
         # Choosing hashes the pool for a new cycle: off the event loop that answers chat.
         hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, claim.day)
         post = AdvicePost(
-            sub, hit, claim.day, advice_nonce(sub.platform, sub.channel, claim.day), claim.attempt
+            sub,
+            hit,
+            claim.day,
+            advice_nonce(sub.platform, sub.channel, claim.day),
+            claim.attempt,
+            self._earlier_window(claim),
         )
         sender = self.senders[sub.platform]
         try:
@@ -210,7 +224,10 @@ class AdviceScheduler:
             log.info("advice for %s on %s sent: %s", where, claim.day, delivery.message_id)
             return PostOutcome(sub, claim.day, "sent", hit, delivery)
         reason = f"{delivery.kind}: {delivery.reason}"
-        await asyncio.to_thread(self.store.release, claim, done + self.retry_delay, reason)
+        wait = max(self.retry_delay, timedelta(seconds=delivery.retry_after or 0))
+        await asyncio.to_thread(
+            self.store.release, claim, done + wait, reason, checked=delivery.checked
+        )
         if delivery.kind == "broken":
             updated = await asyncio.to_thread(
                 self.store.record_failure,
@@ -226,6 +243,15 @@ class AdviceScheduler:
         else:
             log.warning("advice for %s on %s will be retried: %s", where, claim.day, reason)
         return PostOutcome(sub, claim.day, "failed", hit, delivery)
+
+    def _earlier_window(self, claim: Claim) -> tuple[datetime, datetime] | None:
+        """When an earlier attempt of this claim may have posted: from the earliest attempt
+        not ruled out to the end of the send of the attempt taken over."""
+        if claim.previous_claimed_at is None:
+            return None
+        since = claim.unverified_since or claim.previous_claimed_at
+        until = claim.previous_claimed_at + self.send_timeout
+        return since - CLOCK_SKEW, until + CLOCK_SKEW
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -258,6 +284,15 @@ class AdviceScheduler:
             try:
                 await self.post_due(self.clock())
                 wake_at = await asyncio.to_thread(self.next_wakeup, self.clock())
+            except DatabaseError as exc:
+                # The database is away (restart, failover, network): chat keeps answering,
+                # /readyz says so, and posting resumes once it answers again.
+                log.warning(
+                    "advice scheduler: %s; trying again in %d s",
+                    exc,
+                    DATABASE_RETRY.total_seconds(),
+                )
+                wake_at = self.clock() + min(self.max_sleep, DATABASE_RETRY)
             except Exception:
                 log.exception("advice scheduler step failed; trying again shortly")
                 wake_at = self.clock() + min(self.max_sleep, timedelta(seconds=60))

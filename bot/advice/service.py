@@ -8,21 +8,28 @@ as `allowed`. Replies are plain text for the adapter to show (escaped as its pla
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from ..library import Library
+from ..messages import DAILY_DATABASE_AWAY
 from ..models import Hit
 from ..settings import Settings
+from ..store.database import DatabaseError
 from ..times import ScheduleError, parse_local_time, parse_window, resolve_timezone
 from .delivery import AdviceSender
 from .pool import build_pool
 from .schedule import DEFAULT_TIME, DEFAULT_ZONE, Subscription, due_date, local_date, next_due
-from .scheduler import AdviceScheduler, Clock, utc_now
+from .scheduler import SEND_TIMEOUT, AdviceScheduler, Clock, utc_now
 from .store import AdviceStore, PostRecord
 
 REFUSAL = "Sorry, only people who manage this channel can change its daily advice."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,24 @@ class Reply:
     next_post: datetime | None = None
     hit: Hit | None = None
     last_post: PostRecord | None = None
+
+
+ReplyMethod = Callable[..., Awaitable["Reply"]]
+
+
+def _while_the_database_answers(method: ReplyMethod) -> ReplyMethod:
+    """A command that needs the database answers in words while it is away (the operator
+    gets the host in the log and in /readyz; chat users get no host names)."""
+
+    @functools.wraps(method)
+    async def guarded(*args: Any, **kwargs: Any) -> Reply:
+        try:
+            return await method(*args, **kwargs)
+        except DatabaseError as exc:
+            log.warning("daily advice command not answered: %s", exc)
+            return Reply(False, DAILY_DATABASE_AWAY)
+
+    return guarded
 
 
 class AdviceService:
@@ -51,6 +76,7 @@ class AdviceService:
         self.default_time = default_time
         self.default_timezone = default_timezone
 
+    @_while_the_database_answers
     async def subscribe(
         self,
         platform: str,
@@ -93,6 +119,7 @@ class AdviceService:
             text = f"Daily advice moved from {previous.describe()} to {sub.describe()}."
         return Reply(True, text + _next_text(upcoming, sub, now), sub, upcoming)
 
+    @_while_the_database_answers
     async def unsubscribe(
         self, platform: str, channel: str, *, by_user: str, allowed: bool
     ) -> Reply:
@@ -105,6 +132,7 @@ class AdviceService:
             return Reply(True, "Daily advice was not on for this channel.")
         return Reply(True, "Daily advice is off for this channel.")
 
+    @_while_the_database_answers
     async def status(self, platform: str, channel: str) -> Reply:
         """The channel's schedule, next post, last post, and whether it is broken."""
         sub = await asyncio.to_thread(self.store.subscription, platform, channel)
@@ -121,11 +149,19 @@ class AdviceService:
             )
             return Reply(False, text + last_text, sub, None, last_post=last)
         upcoming = await self._upcoming(sub, now)
-        text = f"Daily advice is on: {sub.describe()}." + _next_text(upcoming, sub, now)
+        today = await asyncio.to_thread(
+            self.store.post, sub.platform, sub.channel, local_date(sub, now)
+        )
+        if today is not None and today.status == "claimed" and today.error:
+            next_text = _retry_text(today, sub, now)
+        else:
+            next_text = _next_text(upcoming, sub, now)
+        text = f"Daily advice is on: {sub.describe()}." + next_text
         if sub.failures:
             text += f" The last {sub.failures} attempts failed ({sub.broken_reason})."
         return Reply(True, text + last_text, sub, upcoming, last_post=last)
 
+    @_while_the_database_answers
     async def post_now(
         self,
         platform: str,
@@ -199,6 +235,16 @@ def _next_text(upcoming: datetime | None, sub: Subscription, now: datetime) -> s
     return f" Next post: {when} at {local:%H:%M} ({sub.timezone})."
 
 
+def _retry_text(record: PostRecord, sub: Subscription, now: datetime) -> str:
+    """Today's post failed and waits for its retry: say why and when it is tried again."""
+    if record.lease_until <= now:
+        when = "now"
+    else:
+        local = record.lease_until.astimezone(sub.zone)
+        when = f"at {local:%H:%M} ({sub.timezone})"
+    return f" Today's post failed ({record.error}); next try {when}."
+
+
 def create_advice_service(
     library: Library,
     settings: Settings,
@@ -220,7 +266,8 @@ def create_advice_service(
         clock=clock,
         catchup=parse_window(settings.daily_catchup),
         lease=timedelta(seconds=settings.daily_lease),
-        send_timeout=timedelta(seconds=min(30, settings.daily_lease / 2)),
+        send_timeout=SEND_TIMEOUT,
+        retry_delay=timedelta(seconds=settings.daily_retry),
         broken_after=settings.daily_broken_after,
         delivery_observer=delivery_observer,
     )

@@ -30,6 +30,11 @@ class Claim:
     day: date
     token: str
     attempt: int
+    # For a taken-over claim (attempt > 1): the claim time of the earliest earlier attempt that
+    # may have posted without recording it, and of the attempt just taken over. An earlier
+    # post, if any, went out between the two (plus that attempt's send time).
+    unverified_since: datetime | None = None
+    previous_claimed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -171,9 +176,13 @@ class AdviceStore:
         if inserted:
             return Claim(platform, channel, day, token, 1)
         with self.db.transaction():
+            # SET reads the row as it was: the attempt taken over becomes `previous`, and the
+            # earliest unverified one is kept (or becomes the one taken over).
             taken = self.db.execute(
                 "UPDATE advice_posts SET claim_token = ?, claimed_by = ?, claimed_at = ?, "
-                "lease_until = ?, attempts = attempts + 1 "
+                "lease_until = ?, attempts = attempts + 1, "
+                "check_from = COALESCE(check_from, claimed_at), "
+                "previous_claimed_at = claimed_at "
                 "WHERE platform = ? AND channel = ? AND local_date = ? "
                 "AND status = 'claimed' AND lease_until <= ?",
                 (token, self.owner, stamp, until, *key, stamp),
@@ -181,11 +190,16 @@ class AdviceStore:
             if not taken:
                 return None
             row = self.db.fetchone(
-                "SELECT attempts FROM advice_posts "
+                "SELECT attempts, check_from, previous_claimed_at FROM advice_posts "
                 "WHERE platform = ? AND channel = ? AND local_date = ?",
                 key,
             )
-        return Claim(platform, channel, day, token, int(row[0]) if row else 2)
+        if row is None:
+            return Claim(platform, channel, day, token, 2)
+        attempts, since, previous = row
+        return Claim(
+            platform, channel, day, token, int(attempts), _instant(since), _instant(previous)
+        )
 
     def mark_sent(
         self, claim: Claim, message_id: str, advice_key: str | None, now: datetime
@@ -200,13 +214,19 @@ class AdviceStore:
             )
         )
 
-    def release(self, claim: Claim, retry_at: datetime, error: str) -> None:
-        """Give a claim back after a failed send: anyone may retry it from `retry_at`."""
+    def release(
+        self, claim: Claim, retry_at: datetime, error: str, *, checked: bool = False
+    ) -> None:
+        """Give a claim back after a failed send: anyone may retry it from `retry_at`.
+
+        `checked`: the sender made sure no earlier attempt had posted, so the next retry need
+        only look for this attempt's post."""
         self.db.execute(
-            "UPDATE advice_posts SET lease_until = ?, error = ? "
+            "UPDATE advice_posts SET lease_until = ?, error = ?, "
+            "check_from = CASE WHEN ? = 1 THEN NULL ELSE check_from END "
             "WHERE platform = ? AND channel = ? AND local_date = ? AND claim_token = ? "
             "AND status = 'claimed'",
-            (_epoch(retry_at), error[:500], *_claim_key(claim), claim.token),
+            (_epoch(retry_at), error[:500], int(checked), *_claim_key(claim), claim.token),
         )
 
     def post(self, platform: str, channel: str, day: date) -> PostRecord | None:
@@ -228,6 +248,16 @@ class AdviceStore:
             sql += " AND channel = ?"
             params.append(channel)
         rows = self.db.fetchall(sql + " ORDER BY local_date DESC, platform, channel", params)
+        return [_post(row) for row in rows]
+
+    def unfinished(self, now: datetime) -> list[PostRecord]:
+        """Claims not sent yet whose lease still runs: being sent right now, or (with an
+        `error`) waiting for their retry at `lease_until`."""
+        rows = self.db.fetchall(
+            f"SELECT {POST_COLUMNS} FROM advice_posts "
+            "WHERE status = 'claimed' AND lease_until > ? ORDER BY lease_until, platform, channel",
+            (_epoch(now),),
+        )
         return [_post(row) for row in rows]
 
     def next_lease_expiry(self, now: datetime) -> datetime | None:

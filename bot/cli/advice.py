@@ -68,7 +68,7 @@ def _date(text: str) -> date:
 def run_advice(args: argparse.Namespace) -> int:
     """`quotebot advice`: today's advice, the pool, the cron step, or the subscriptions."""
     settings = Settings.load()
-    library = open_library(args)
+    library = open_library(args, settings)
     if args.action == "post-due":
         return _advice_post_due(library, settings)
     if args.action == "status":
@@ -110,8 +110,13 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     service = create_advice_service(library, settings, senders)
     try:
         report = asyncio.run(_post_due_once(service, senders.values()))
+        return _print_tick(report, service, missing)
     finally:
         service.store.close()
+
+
+def _print_tick(report: TickReport, service: AdviceService, missing: dict[str, str]) -> int:
+    """What one post-due step did, what waits for a retry, and the exit status."""
     for outcome in report.by_status("sent"):
         sub = outcome.subscription
         key = outcome.hit.key if outcome.hit else ""
@@ -119,15 +124,37 @@ def _advice_post_due(library: Library, settings: Settings) -> int:
     for outcome in report.by_status("failed"):
         sub, delivery = outcome.subscription, outcome.delivery
         reason = f"{delivery.kind}: {delivery.reason}" if delivery else "failed"
-        print(f"failed  {sub.platform}:{sub.channel} {outcome.day} ({reason}; retried later)")
+        record = service.store.post(sub.platform, sub.channel, outcome.day)
+        retry = f"next try {_at(record.lease_until)}" if record else "retried later"
+        print(f"failed  {sub.platform}:{sub.channel} {outcome.day} ({reason}; {retry})")
     waiting = report.by_status("no_sender")
     for platform in sorted({o.subscription.platform for o in waiting}):
         count = sum(1 for o in waiting if o.subscription.platform == platform)
         why = missing.get(platform, "no sender for this platform")
         print(f"unsent  {count} due post(s) on {platform} left unclaimed: {why}")
-    if not report.outcomes:
+    tried_now = {(o.subscription.platform, o.subscription.channel, o.day) for o in report.outcomes}
+    later = [
+        record
+        for record in service.store.unfinished(report.now)
+        if (record.platform, record.channel, record.day) not in tried_now
+    ]
+    for record in later:
+        where = f"{record.platform}:{record.channel} {record.day}"
+        if record.error:
+            print(f"waiting {where} (failed: {record.error}; next try {_at(record.lease_until)})")
+        else:
+            print(
+                f"sending {where} (claimed by {record.claimed_by} until {_at(record.lease_until)})"
+            )
+    if not report.outcomes and not later:
         print("nothing due")
-    return EXIT_NO_RESULTS if waiting or report.by_status("failed") else EXIT_OK
+    failed = report.by_status("failed") or any(record.error for record in later)
+    return EXIT_NO_RESULTS if waiting or failed else EXIT_OK
+
+
+def _at(moment: datetime) -> str:
+    """A UTC instant for an operator's terminal: `2025-03-03 08:05:00 UTC`."""
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 
 async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]) -> TickReport:

@@ -8,7 +8,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..library import default_index_path
 from ..settings import Settings
+from ..store.database import Database, default_database_url
+from ..transcripts.corpus import bundled_seeds
 from .common import EXIT_OK
 
 
@@ -70,7 +73,22 @@ def run_config(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _, _ in rows)
     for name, value, source in rows:
         print(f"{name:<{width}}  {value or '(not set)':<40}  {source}")
+    print()
+    print("Files it will use (with these settings and no --corpus/--index):")
+    for label, where in effective_paths(settings):
+        print(f"  {label:<9} {where}")
     return EXIT_OK
+
+
+def effective_paths(settings: Settings) -> list[tuple[str, str]]:
+    """(what, where) for the corpus, the index and the database, defaults resolved; the
+    database's password redacted."""
+    corpus = Path(settings.corpus).expanduser() if settings.corpus else bundled_seeds()
+    seeds = "" if settings.corpus else "  (the bundled seeds)"
+    index = Path(settings.index).expanduser() if settings.index else default_index_path(corpus)
+    url = settings.database_url or default_database_url()
+    database = Database.describe_url(url)
+    return [("corpus", f"{corpus}{seeds}"), ("index", str(index)), ("database", database)]
 
 
 def run_all(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import QuotebotError
+from ..settings import ConfigError, Settings
 from . import advice, bots, cards, search, transcripts
 from .common import EXIT_OK, EXIT_USAGE
 
@@ -40,17 +41,32 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        # Every command checks every setting first, so a wrong one is the same one line
+        # whichever command meets it (not only the bots, and not a crash later).
+        Settings.load(config_file=getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"quotebot {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         return args.handler(args)
     except QuotebotError as exc:
-        print(f"quotebot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except FileNotFoundError as exc:
         print(f"quotebot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # `quotebot search x | head` closing the pipe early is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:
+        # A file or folder the user named but the process cannot use: one line, no traceback.
+        print(f"quotebot: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def describe_os_error(exc: OSError) -> str:
+    """`Permission denied: /srv/x` rather than `[Errno 13] Permission denied: '/srv/x'`."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)
 
 
 if __name__ == "__main__":

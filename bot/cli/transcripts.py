@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QuotebotError, TranscriptError
+from ..library import corpus_problem
 from ..transcripts.corpus import default_corpus, episode_id_for, transcript_files
 from ..transcripts.formats import FORMATS, companions_of, format_of, parse_transcript
 from ..transcripts.markdown_writer import round_trip_difference, to_markdown
@@ -63,6 +64,9 @@ def run_check(args: argparse.Namespace) -> int:
     root = args.path or default_corpus()
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {root}")
+    problem = corpus_problem(root)
+    if problem:
+        raise QuotebotError(problem)
     totals = {"episodes": 0, "sections": 0, "turns": 0}
     speakers: set[str] = set()
     errors: list[TranscriptError] = []

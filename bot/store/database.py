@@ -18,8 +18,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import QuotebotError
+from ..settings import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,18 @@ log = logging.getLogger(__name__)
 MIGRATION_LOCK = 7_460_515_005
 
 
+# Seconds to wait for PostgreSQL to answer a connection (unless the URL sets connect_timeout):
+# a firewalled host would otherwise hang start-up, and every reconnect, for minutes.
+CONNECT_TIMEOUT = 5
+
+
 class DatabaseError(QuotebotError):
     """A database URL or schema the store cannot use; the message says what to change."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database did not answer (not running, unreachable, refused us). At start it stops
+    the process with this one line; at run time callers retry later."""
 
 
 def default_database_url() -> str:
@@ -57,38 +69,95 @@ class Database:
             except ImportError:
                 raise DatabaseError(
                     "DATABASE_URL is PostgreSQL but psycopg is not installed: "
-                    "pip install 'quotebot[postgres]'"
+                    "pip install 'psycopg[binary]' (or reinstall quotebot from its source "
+                    "folder with: pip install '.[postgres]')"
                 ) from None
             url = self.url.replace("postgresql+psycopg://", "postgresql://", 1)
-            self._conn = psycopg.connect(url, autocommit=True)
+            if "connect_timeout" not in url:
+                url = psycopg.conninfo.make_conninfo(url, connect_timeout=CONNECT_TIMEOUT)
+            try:
+                self._conn = psycopg.connect(url, autocommit=True)
+            except psycopg.Error as exc:
+                raise DatabaseUnavailable(
+                    f"DATABASE_URL: cannot connect to PostgreSQL at {self.where()}: {_reason(exc)}"
+                ) from None
             return
         path = _sqlite_path(self.url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute("PRAGMA busy_timeout = 30000")
-        if path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA busy_timeout = 30000")
+            if path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            cannot_write = isinstance(exc, OSError) or "unable to open" in reason
+            hint = " (is its folder writable by this user?)" if cannot_write else ""
+            raise DatabaseError(
+                f"DATABASE_URL: cannot open the SQLite file {path}: {reason}{hint}"
+            ) from None
+
+    @staticmethod
+    def describe_url(url: str) -> str:
+        """What a DATABASE_URL names, for people: `SQLite file /path` or the PostgreSQL URL
+        with its password redacted."""
+        if _is_postgres(url):
+            return "PostgreSQL " + redact_url(url)
+        try:
+            return f"SQLite file {_sqlite_path(url)}"
+        except DatabaseError as exc:
+            return str(exc)
+
+    def where(self) -> str:
+        """Where the database is, without credentials: `host:port/db` or the SQLite path."""
+        if self.dialect == "sqlite":
+            return _sqlite_path(self.url)
+        parts = urlsplit(self.url)
+        host = parts.hostname or "localhost"
+        return f"{host}:{parts.port or 5432}{parts.path}"
 
     def _ensure_connected(self) -> None:
-        if self.dialect == "postgresql" and (self._conn.closed or self._conn.broken):
+        if self.dialect == "postgresql" and (
+            self._conn is None or self._conn.closed or self._conn.broken
+        ):
             if self._depth:
-                raise DatabaseError("lost the PostgreSQL connection inside a transaction")
-            log.warning("reconnecting to PostgreSQL")
+                raise DatabaseUnavailable(
+                    f"lost the connection to PostgreSQL at {self.where()} inside a transaction"
+                )
+            log.warning("reconnecting to PostgreSQL at %s", self.where())
+            self._conn = None
             self._connect()
+
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        """PostgreSQL going away mid-statement as DatabaseUnavailable (callers retry later);
+        the next statement reconnects."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        import psycopg
+
+        try:
+            yield
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise DatabaseUnavailable(
+                f"PostgreSQL at {self.where()} stopped answering: {_reason(exc)}"
+            ) from None
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
 
     # -- statements ----------------------------------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
-        with self._lock:
+        with self._lock, self._answering():
             cursor = self._cursor(sql, params)
             try:
                 return cursor.rowcount
@@ -97,7 +166,7 @@ class Database:
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query and return every row as a tuple."""
-        with self._lock:
+        with self._lock, self._answering():
             cursor = self._cursor(sql, params)
             try:
                 return [tuple(row) for row in cursor.fetchall()]
@@ -122,7 +191,7 @@ class Database:
                 return
             self._ensure_connected()
             if self.dialect == "postgresql":
-                with self._conn.transaction():
+                with self._answering(), self._conn.transaction():
                     self._depth = 1
                     try:
                         yield self
@@ -185,6 +254,12 @@ class Database:
         """The highest applied migration (0 for an empty database)."""
         row = self.fetchone("SELECT MAX(version) FROM schema_migrations")
         return int(row[0] or 0) if row else 0
+
+
+def _reason(exc: BaseException) -> str:
+    """psycopg's message cut to its cause: `connection refused`, `timeout expired`, …"""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return first.rsplit("failed: ", 1)[-1].strip() or type(exc).__name__
 
 
 def _is_postgres(url: str) -> bool:

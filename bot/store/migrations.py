@@ -44,4 +44,15 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             "CREATE INDEX advice_posts_pending ON advice_posts (status, lease_until)",
         ),
     ),
+    (
+        2,
+        "post log: the attempts a retry must look for",
+        (
+            # When the earliest attempt that may have posted unseen (crashed, timed out) was
+            # claimed, and when the attempt being taken over was: the window a retry searches
+            # for an earlier post instead of reading the channel's whole day.
+            "ALTER TABLE advice_posts ADD COLUMN check_from BIGINT",
+            "ALTER TABLE advice_posts ADD COLUMN previous_claimed_at BIGINT",
+        ),
+    ),
 ]

@@ -1,10 +1,8 @@
 """Fixtures for daily advice: a controllable clock, a recording sender, and stores on SQLite and
-on the real PostgreSQL (a fresh schema per test, dropped afterwards)."""
+on the real PostgreSQL (`pg_url`, in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,33 +14,12 @@ from bot.advice.pool import AdvicePool, heuristic_pool
 from bot.advice.scheduler import AdviceScheduler
 from bot.advice.store import AdviceStore
 
-PG_ENV = "QUOTEBOT_TEST_DATABASE_URL"
-
 
 @pytest.fixture(scope="session")
 def pool(seed_library: Library) -> AdvicePool:
     """The heuristic pool of the bundled seed (the seed also ships a curated advice.yaml,
     which `build_pool` would pick up; these tests are about the heuristic and the rotation)."""
     return AdvicePool(heuristic_pool(seed_library.passages(), "guests"))
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a schema of its own, dropped after the test."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"{PG_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-    import psycopg
-
-    schema = f"quotebot_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

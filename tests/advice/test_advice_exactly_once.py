@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 from advice_fakes import FakeClock, RecordingSender, utc
 
@@ -185,3 +185,29 @@ async def test_an_empty_pool_fails_the_post_and_frees_the_claim(
     record = store.post("slack", "C1", clock.now.date())
     assert record.status == "claimed" and record.error and "empty" in record.error
     assert sender.posts == []
+
+
+def test_a_retry_knows_when_earlier_attempts_may_have_posted(store: AdviceStore) -> None:
+    """A taken-over claim carries the claim time of the earliest attempt not ruled out and of
+    the one taken over; an attempt whose sender ruled the earlier ones out (`checked`) moves
+    the start up to itself."""
+    day, lease = date(2025, 3, 3), timedelta(seconds=120)
+    first = store.claim("slack", "C1", day, utc(2025, 3, 3, 9, 0), lease)
+    assert first.previous_claimed_at is None  # nothing earlier to look for
+    second = store.claim("slack", "C1", day, utc(2025, 3, 3, 9, 3), lease)
+    assert (second.unverified_since, second.previous_claimed_at) == (
+        utc(2025, 3, 3, 9, 0),
+        utc(2025, 3, 3, 9, 0),
+    )
+    store.release(second, utc(2025, 3, 3, 9, 4), "retry: ratelimited")  # looked at nothing
+    third = store.claim("slack", "C1", day, utc(2025, 3, 3, 9, 5), lease)
+    assert (third.unverified_since, third.previous_claimed_at) == (
+        utc(2025, 3, 3, 9, 0),
+        utc(2025, 3, 3, 9, 3),
+    )
+    store.release(third, utc(2025, 3, 3, 9, 6), "retry: Slack is busy", checked=True)
+    fourth = store.claim("slack", "C1", day, utc(2025, 3, 3, 9, 7), lease)
+    assert (fourth.unverified_since, fourth.previous_claimed_at) == (
+        utc(2025, 3, 3, 9, 5),
+        utc(2025, 3, 3, 9, 5),
+    )

@@ -3,16 +3,22 @@ statically against the code they run."""
 
 from __future__ import annotations
 
+import asyncio
 import configparser
+import json
+import os
 import re
+import socket
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from aiohttp.test_utils import TestServer
 
 from adapters.ops_routes import METRICS_PATH, READY_PATH
-from adapters.slack.server import HEALTH_PATH
-from bot.settings import OPTIONS
+from adapters.slack.server import HEALTH_PATH, create_web_app
+from bot.settings import OPTIONS, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -53,12 +59,58 @@ def test_dockerfile_copies_files_that_exist() -> None:
                 assert (REPO / source).exists(), source
 
 
-def test_dockerfile_healthcheck_uses_the_liveness_endpoint() -> None:
-    """HEALTHCHECK asks the same path the bot serves for liveness, on the configured port."""
-    checks = [args for word, args in dockerfile_instructions() if word == "HEALTHCHECK"]
-    assert len(checks) == 1 and f":3000{HEALTH_PATH}" in checks[0]
+def healthcheck_code() -> str:
+    """The Python the Dockerfile's HEALTHCHECK runs."""
+    [check] = [args for word, args in dockerfile_instructions() if word == "HEALTHCHECK"]
+    found = re.search(r"CMD python -c '([^']+)'", check)
+    assert found, check
+    return found.group(1)
+
+
+async def test_dockerfile_healthcheck_asks_the_port_the_bot_listens_on() -> None:
+    """The HEALTHCHECK's own command, run with QUOTEBOT_PORT set to a loopback /healthz: it
+    passes there and fails on a port nothing serves (so it is not tied to 3000)."""
+    server = TestServer(create_web_app(), host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        environ = {
+            key: value for key, value in os.environ.items() if not key.startswith("QUOTEBOT_")
+        }
+        environ["PYTHONPATH"] = str(REPO)
+
+        async def check(port: int) -> int:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                healthcheck_code(),
+                env=environ | {"QUOTEBOT_PORT": str(port)},
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            return await asyncio.wait_for(process.wait(), 20)
+
+        assert await check(server.port) == 0
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            nothing = probe.getsockname()[1]
+        assert await check(nothing) != 0
+    finally:
+        await server.close()
+    assert ":3000" not in healthcheck_code()
+
+
+def test_containers_keep_the_discord_command_sync_state_on_the_volume() -> None:
+    """The image points QUOTEBOT_DISCORD_SYNC_STATE into its VOLUME, which compose mounts, so
+    a new container does not sync the commands again."""
     env = " ".join(args for word, args in dockerfile_instructions() if word == "ENV")
-    assert "QUOTEBOT_PORT=3000" in env
+    found = re.search(r"QUOTEBOT_DISCORD_SYNC_STATE=(\S+)", env)
+    assert found, env
+    [volume] = [args for word, args in dockerfile_instructions() if word == "VOLUME"]
+    mounted = json.loads(volume)[0]
+    assert found.group(1).startswith(mounted + "/")
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    assert any(v.endswith(f":{mounted}") for v in compose["services"]["bot"]["volumes"])
+    assert "QUOTEBOT_DISCORD_SYNC_STATE" not in compose["services"]["bot"].get("environment", {})
 
 
 def test_compose_file_parses_and_builds_from_this_repository() -> None:
@@ -74,11 +126,36 @@ def test_compose_file_parses_and_builds_from_this_repository() -> None:
     assert any(volume.endswith(":/var/lib/quotebot") for volume in bot["volumes"])
 
 
-def test_env_example_names_only_real_settings() -> None:
-    """Every variable in quotebot.env.example is one the bot reads."""
-    known = {option.env for option in OPTIONS}
-    names = re.findall(r"^([A-Z_]+)=", (DEPLOY / "quotebot.env.example").read_text(), re.M)
-    assert names and set(names) <= known
+def env_example() -> list[tuple[bool, str, str]]:
+    """(active, NAME, value) for each `NAME=value` or `# NAME=value` line of the example."""
+    text = (DEPLOY / "quotebot.env.example").read_text()
+    return [
+        (not commented, name, value)
+        for commented, name, value in re.findall(r"^(# )?([A-Z][A-Z_]+)=(.*)$", text, re.M)
+    ]
+
+
+def test_env_example_lists_every_setting_and_only_real_ones() -> None:
+    """quotebot.env.example names exactly the settings the bot reads, each once."""
+    names = [name for _, name, _ in env_example()]
+    assert sorted(names) == sorted(option.env for option in OPTIONS)
+
+
+def test_env_example_sets_only_the_secrets_and_shows_valid_defaults() -> None:
+    """Only the tokens are active lines (an empty active line would undo what the image sets,
+    e.g. DATABASE_URL on the volume); every commented example value is one the bot accepts."""
+    secrets = {option.env for option in OPTIONS if option.secret}
+    assert {name for active, name, _ in env_example() if active} == secrets
+    for active, name, value in env_example():
+        if not active:
+            Settings.load({name: value})  # raises ConfigError naming it if not accepted
+
+
+def test_systemd_notes_install_from_the_source() -> None:
+    """quotebot is not on PyPI: the unit's notes install the checkout, not `quotebot[...]`."""
+    notes = (DEPLOY / "quotebot.service").read_text()
+    assert "install 'quotebot[" not in notes and "install quotebot" not in notes
+    assert "pip install '.[postgres]'" in notes and "checkout" in notes
 
 
 def kubernetes_documents() -> list[dict]:

@@ -9,13 +9,11 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import time as clock_time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import pytest
 from fake_discord import FakeDiscord
 from slack_sdk.signature import SignatureVerifier
 
@@ -32,16 +30,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
-    slack, discord = FakeSlack(), FakeDiscord()
-    await slack.start()
-    await discord.start()
-    yield slack, discord
-    await slack.close()
-    await discord.close()
 
 
 def bot_environment(tmp_path: Path, slack: FakeSlack, discord: FakeDiscord, port: int) -> dict:
@@ -250,3 +238,44 @@ async def test_run_serves_the_quote_pages_and_answers_link_them(
     finally:
         bot.send_signal(signal.SIGTERM)
         await asyncio.wait_for(bot.wait(), 15)
+
+
+async def test_discord_not_answering_at_start_is_one_line(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """A Discord API nothing answers (no network, a proxy, DISCORD_API_URL): one line naming
+    where it looked, exit 2, instead of discord.py's traceback."""
+    slack, discord = fakes
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    dead = free_port()
+    env["DISCORD_API_URL"] = f"http://127.0.0.1:{dead}/api/v10"
+    bot = await start_quotebot("discord", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    text = stderr.decode()
+    assert bot.returncode == 2, text
+    assert "Traceback" not in text
+    last = text.splitlines()[-1]
+    assert last.startswith(
+        f"quotebot discord: could not reach Discord at http://127.0.0.1:{dead}/api/v10 ("
+    )
+    assert "DISCORD_API_URL" in last and DISCORD_TOKEN not in text
+
+
+async def test_a_discord_gateway_not_answering_at_start_is_one_line(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """REST answers but the gateway does not (a proxy letting HTTPS through, not websockets):
+    one line naming the gateway, exit 2, instead of a reconnect traceback and a bot that
+    never connects."""
+    slack, discord = fakes
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    dead = free_port()
+    env["DISCORD_GATEWAY_URL"] = f"ws://127.0.0.1:{dead}/gateway"
+    bot = await start_quotebot("discord", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 60)
+    text = stderr.decode()
+    assert bot.returncode == 2, text
+    assert "Traceback" not in text
+    assert text.splitlines()[-1].startswith(
+        f"quotebot discord: could not reach Discord's gateway at ws://127.0.0.1:{dead}/gateway ("
+    )

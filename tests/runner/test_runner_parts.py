@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.discord_bot.reconnect_log import OneLineReconnects
 from adapters.ops_routes import Readiness, add_ops_routes
 from adapters.runner import check_configuration, shard_ids
+from bot.errors import QuotebotError
 from bot.metrics import Metrics
 from bot.settings import ConfigError, Settings
 
@@ -122,3 +127,46 @@ async def test_shutdown_waits_for_replies_in_flight_but_not_for_connections() ->
     assert finished == ["reply"]
     assert loop.time() - started < 2 and not connection.done()
     connection.cancel()
+
+
+async def test_an_optional_check_failing_is_degraded_not_503() -> None:
+    """A check added with required=False (the database) is reported with its problem, but the
+    process stays in service: 200, status `degraded`."""
+
+    def database() -> bool:
+        raise QuotebotError("PostgreSQL at db:5432/quotebot stopped answering: connection refused")
+
+    readiness = Readiness()
+    readiness.add("index", lambda: True)
+    readiness.add("database", database, required=False)
+    app = web.Application()
+    add_ops_routes(app, readiness, Metrics())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        response = await client.get("/readyz")
+        body = await response.json()
+    assert response.status == 200 and body["status"] == "degraded"
+    assert body["checks"] == {"index": True, "database": False}
+    assert body["problems"] == {
+        "database": "PostgreSQL at db:5432/quotebot stopped answering: connection refused"
+    }
+
+
+def test_discord_reconnect_attempts_are_one_line_each() -> None:
+    """discord.py's "Attempting a reconnect" record loses its traceback and says the cause."""
+    try:
+        raise ConnectionResetError("Connection reset by peer")
+    except ConnectionResetError:
+        record = logging.LogRecord(
+            "discord.client",
+            logging.ERROR,
+            __file__,
+            1,
+            "Attempting a reconnect in %.2fs",
+            (4.5,),
+            sys.exc_info(),
+        )
+    assert OneLineReconnects().filter(record)
+    assert record.exc_info is None and record.levelname == "WARNING"
+    assert record.getMessage() == (
+        "Attempting a reconnect in 4.50s (ConnectionResetError: Connection reset by peer)"
+    )

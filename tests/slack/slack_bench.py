@@ -10,6 +10,7 @@ import asyncio
 import copy
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -77,6 +78,12 @@ class FakeSlack:
         self.scopes: str | None = SCOPES
         # Seconds since the epoch for message timestamps (tests with a fake clock set it).
         self.clock: Callable[[], float] | None = None
+        # Slack's limits for apps outside the Slack Marketplace (new apps and installs since
+        # 2025-05-29): conversations.history once a minute (per workspace), at most 15
+        # messages a request. None lifts a limit (a Marketplace app).
+        self.history_interval: float | None = 60.0
+        self.history_max: int | None = 15
+        self._last_history: float | None = None
         # A slow Slack: a method with a gate answers only once the test sets the gate.
         self.gates: dict[str, asyncio.Event] = {}
         # response_url posts with delete_original still to drop (see `drop_deletes`).
@@ -176,6 +183,12 @@ class FakeSlack:
         if queued:
             status, answer, headers = queued.pop(0)
             return web.json_response(answer, status=status, headers=headers | scopes)
+        if method == "conversations.history":
+            wait = self._history_budget()
+            if wait:
+                limited = {"ok": False, "error": "ratelimited"}
+                headers = {"Retry-After": str(wait)} | scopes
+                return web.json_response(limited, status=429, headers=headers)
         answer = self._answer(method, body)
         return web.json_response(answer, headers=scopes)
 
@@ -216,10 +229,21 @@ class FakeSlack:
             return self._history(body)
         return {"ok": True}
 
+    def _history_budget(self) -> int:
+        """0 when a history request is allowed now (and counts it), else the seconds to wait."""
+        if self.history_interval is None:
+            return 0
+        now = self.clock() if self.clock else time.time()
+        if self._last_history is not None and now - self._last_history < self.history_interval:
+            return max(1, math.ceil(self.history_interval - (now - self._last_history)))
+        self._last_history = now
+        return 0
+
     def _history(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, after `oldest`, pages of `limit` (default 100) from `cursor`, with
-        `has_more` and `response_metadata.next_cursor`; metadata only with
-        include_all_metadata (and, as in Slack, only where the bot is a member)."""
+        """Newest first, between `oldest` and `latest` (exclusive unless `inclusive`), pages
+        of `limit` (default 100, at most `history_max`) from `cursor`, with `has_more` and
+        `response_metadata.next_cursor`; metadata only with include_all_metadata (and, as in
+        Slack, only where the bot is a member)."""
         channel = str(body.get("channel"))
         info = self.channels.get(channel)
         if info is None:
@@ -227,14 +251,19 @@ class FakeSlack:
         if not info.get("is_member"):
             return {"ok": False, "error": "not_in_channel"}
         oldest = float(body.get("oldest") or 0)
+        latest = float(body.get("latest") or "inf")
+        inclusive = str(body.get("inclusive")).lower() in {"1", "true"}
         with_metadata = str(body.get("include_all_metadata")).lower() in {"1", "true"}
         messages = []
         for message in self.history.get(channel, []):
-            if float(message["ts"]) <= oldest:
+            ts = float(message["ts"])
+            if ts < oldest or ts > latest or (not inclusive and ts in (oldest, latest)):
                 continue
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             messages.append(shown)
         limit = int(body.get("limit") or 100)
+        if self.history_max is not None:
+            limit = min(limit, self.history_max)
         start = int(str(body.get("cursor") or "page:0").removeprefix("page:"))
         page = messages[start : start + limit]
         more = start + limit < len(messages)

@@ -144,7 +144,7 @@ async def test_health_only_web_app_has_no_slack_endpoint() -> None:
                 "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                 "SLACK_API_URL": "slack.example.com",
             },
-            "SLACK_API_URL should be an http(s) URL",
+            "SLACK_API_URL: expected a https:// or http:// URL",
         ),
     ],
     ids=["no-bot-token", "user-token", "no-secret", "bad-secret", "bad-app-token", "bad-url"],

@@ -128,8 +128,9 @@ async def test_server_errors_are_retried(daily: DailyBench, status: int) -> None
         ("is_archived", "broken", "the channel is archived (is_archived)"),
         ("access_denied", "broken", "Slack denied me access to the channel"),
         ("restricted_action", "broken", "the workspace's settings don't let me post"),
-        ("account_inactive", "broken", "the app was uninstalled"),
-        ("invalid_auth", "broken", "the bot token is not valid"),
+        ("account_inactive", "retry", "Slack rejected the bot token (account_inactive)"),
+        ("invalid_auth", "retry", "Slack rejected the bot token (invalid_auth)"),
+        ("token_revoked", "retry", "Slack rejected the bot token (token_revoked)"),
         ("missing_scope", "broken", "the app lacks a permission"),
         ("something_new", "broken", "Slack refused the post (something_new)"),
         ("internal_error", "retry", "Slack is busy (internal_error)"),
@@ -139,7 +140,9 @@ async def test_server_errors_are_retried(daily: DailyBench, status: int) -> None
 async def test_web_api_errors_become_typed_deliveries(
     daily: DailyBench, error: str, kind: str, words: str
 ) -> None:
-    """Channel rejections are `broken` with words for `status`; passing problems `retry`."""
+    """Channel rejections are `broken` with words for `status`; passing problems `retry`, and
+    so is a rejected token: it is no channel's fault, and pausing them all would make every
+    channel subscribe again after the reinstall."""
     sender = daily.advice.scheduler.senders["slack"]
     daily.fake.fail("chat.postMessage", error)
     hit = daily.advice.scheduler.pool.advice_for(CHANNEL, TODAY)
@@ -190,58 +193,93 @@ async def test_a_retry_after_a_crash_finds_the_first_post_instead_of_posting(
     [looked] = daily.fake.method_calls("conversations.history")
     assert looked.body["channel"] == CHANNEL
     assert looked.body["include_all_metadata"] in {"1", "true"}
-    assert float(looked.body["oldest"]) == utc(2025, 3, 2, 23, 0).timestamp()  # Berlin midnight
+    # Only the moments the first attempt could have posted in: its claim to its send's end.
+    start = NINE_IN_BERLIN.timestamp()
+    assert float(looked.body["oldest"]) == start - 5
+    assert float(looked.body["latest"]) == start + 30 + 5
+    assert looked.body["limit"] == "15"
 
 
-def chatter(bench: DailyBench, count: int) -> None:
-    """`count` messages from people, all posted after everything already in the channel."""
-    later = bench.clock.now.timestamp() + 60
-    bench.fake.history[CHANNEL][:0] = [
-        {"type": "message", "ts": f"{later + n:.6f}", "text": f"message {n}"}
-        for n in reversed(range(count))
+def chatter(bench: DailyBench, count: int, *, after: float) -> None:
+    """`count` messages from people, one a second from `after` seconds past the clock's now."""
+    start = bench.clock.now.timestamp() + after
+    messages = [
+        {"type": "message", "ts": f"{start + n:.6f}", "text": f"message {n}"} for n in range(count)
     ]
+    history = bench.fake.history.setdefault(CHANNEL, [])
+    history[:] = sorted(history + messages, key=lambda m: float(m["ts"]), reverse=True)
 
 
-async def test_a_retry_pages_through_a_busy_channel_to_find_the_first_post(
+async def test_a_retry_in_a_busy_channel_finds_the_first_post_in_one_small_request(
     daily: DailyBench,
 ) -> None:
-    """450 messages since the first attempt: the lookup follows next_cursor (pages of 200)
-    until it finds the nonce, and does not post again."""
+    """Hundreds of messages since midnight and since the crash: the look-up still needs one
+    request of at most 15 messages (Slack's budget outside the Marketplace), because it reads
+    only the moments the first attempt could have posted in."""
     await daily.run("on")
     daily.clock.now = NINE_IN_BERLIN
+    chatter(daily, 450, after=-3 * 3600)
     first_ts = await crashed_attempt(daily)
-    chatter(daily, 450)
+    chatter(daily, 450, after=60)
     daily.clock.advance(seconds=daily.advice.scheduler.lease.total_seconds() + 1)
     [outcome] = (await daily.advice.scheduler.post_due()).outcomes
     assert outcome.status == "sent" and outcome.delivery.message_id == first_ts
     assert len(daily.posts()) == 1
-    pages = daily.fake.method_calls("conversations.history")
-    assert [call.body.get("cursor") for call in pages] == [None, "page:200", "page:400"]
-    assert {call.body["limit"] for call in pages} == {"200"}
-    assert len({call.body["oldest"] for call in pages}) == 1
+    [looked] = daily.fake.method_calls("conversations.history")
+    assert looked.body["limit"] == "15" and "cursor" not in looked.body
 
 
-async def test_the_lookup_is_bounded_and_then_posts(
+async def test_more_than_15_messages_in_the_window_posts_and_says_so(
     daily: DailyBench, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Beyond `history_pages` pages the lookup gives up, says so, and posts."""
+    """30 messages within seconds of the first attempt: the one request cannot see it; the
+    sender says so and posts (the documented at-least-once case) rather than page for minutes."""
     await daily.run("on")
     daily.clock.now = NINE_IN_BERLIN
     await crashed_attempt(daily)
-    chatter(daily, 30)
-    sender = daily.advice.scheduler.senders["slack"]
-    daily.advice.scheduler.senders["slack"] = SlackAdviceSender(
-        sender.client, history_limit=10, history_pages=2
-    )
+    chatter(daily, 30, after=1)
     daily.clock.advance(seconds=daily.advice.scheduler.lease.total_seconds() + 1)
     [outcome] = (await daily.advice.scheduler.post_due()).outcomes
     assert outcome.status == "sent"
     assert len(daily.posts()) == 2
-    assert len(daily.fake.method_calls("conversations.history")) == 2
-    assert (
-        f"no earlier advice post among the newest 20 messages of {CHANNEL} since midnight; "
-        "posting, so this channel may get it twice"
-    ) in caplog.messages
+    assert len(daily.fake.method_calls("conversations.history")) == 1
+    assert any("there are more; posting" in message for message in caplog.messages)
+
+
+async def test_two_channels_recovering_at_once_keep_to_one_look_up_a_minute(
+    make_daily,
+) -> None:
+    """Two channels crashed after posting. Slack allows one history request a minute: the
+    first finds its post, the second is rate limited and waits for Retry-After (not the
+    scheduler's retry delay alone), then finds its own. Nothing is posted twice."""
+    bench = await make_daily(QUOTEBOT_DAILY_RETRY="20")
+    bench.fake.add_channel(OTHER_CHANNEL)
+    await bench.run("on")
+    await bench.run("on", channel=OTHER_CHANNEL)
+    bench.clock.now = NINE_IN_BERLIN
+    store, scheduler = bench.advice.store, bench.advice.scheduler
+    for channel in (CHANNEL, OTHER_CHANNEL):
+        claim = store.claim("slack", channel, TODAY, bench.clock.now, scheduler.lease)
+        hit = scheduler.pool.advice_for(channel, TODAY)
+        nonce = advice_nonce("slack", channel, TODAY)
+        sub = store.subscription("slack", channel)
+        assert (await scheduler.senders["slack"].send(AdvicePost(sub, hit, TODAY, nonce))).ok
+        assert claim.attempt == 1  # ... and both processes die here
+    bench.clock.advance(seconds=scheduler.lease.total_seconds() + 1)
+    report = await scheduler.post_due()
+    assert sorted(o.status for o in report.outcomes) == ["failed", "sent"]
+    [limited] = report.by_status("failed")
+    assert limited.delivery.kind == "retry" and "ratelimited" in limited.delivery.reason
+    record = store.post("slack", limited.subscription.channel, TODAY)
+    assert record.lease_until >= bench.clock.now + timedelta(seconds=59)
+    bench.clock.advance(seconds=30)
+    assert (await scheduler.post_due()).outcomes == []  # Retry-After still runs
+    bench.clock.advance(seconds=31)
+    [recovered] = (await scheduler.post_due()).outcomes
+    assert recovered.status == "sent" and recovered.subscription == limited.subscription
+    assert len(bench.posts(CHANNEL)) == 1 and len(bench.posts(OTHER_CHANNEL)) == 1
+    looks = bench.fake.method_calls("conversations.history")
+    assert len(looks) == 3  # two look-ups a minute apart, and the one refused between them
 
 
 async def test_a_retry_posts_when_the_first_attempt_never_reached_slack(
@@ -289,3 +327,25 @@ async def test_when_history_cannot_be_read_the_retry_posts(daily: DailyBench) ->
     [outcome] = (await daily.advice.scheduler.post_due()).outcomes
     assert outcome.status == "sent"
     assert len(daily.posts()) == 2
+
+
+async def test_a_look_up_that_found_nothing_is_not_repeated_for_the_same_attempts(
+    daily: DailyBench,
+) -> None:
+    """Attempt 2 reads the crashed attempt's moments, finds nothing, and its own post is
+    refused (a 503): attempt 3 then looks only at attempt 2's moments, not back to the crash."""
+    await daily.run("on")
+    daily.clock.now = NINE_IN_BERLIN
+    store, scheduler = daily.advice.store, daily.advice.scheduler
+    store.claim("slack", CHANNEL, TODAY, daily.clock.now, scheduler.lease)  # then crashed
+    daily.clock.advance(seconds=scheduler.lease.total_seconds() + 1)
+    second_claim = daily.clock.now
+    daily.fake.fail("chat.postMessage", "service_unavailable", status=503)
+    [failed] = (await scheduler.post_due()).outcomes
+    assert failed.status == "failed" and failed.delivery.checked
+    daily.clock.advance(seconds=scheduler.retry_delay.total_seconds() + 1)
+    [outcome] = (await scheduler.post_due()).outcomes
+    assert outcome.status == "sent" and len(daily.fake.history[CHANNEL]) == 1
+    first, second = daily.fake.method_calls("conversations.history")
+    assert float(first.body["oldest"]) == NINE_IN_BERLIN.timestamp() - 5
+    assert float(second.body["oldest"]) == second_claim.timestamp() - 5
