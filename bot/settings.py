@@ -88,6 +88,22 @@ def _positive(value: str) -> int:
     return number
 
 
+def _threads(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("expected 0 (every core) or a number of threads")
+    return number
+
+
+def _voices(value: str) -> int | None:
+    text = value.strip().lower()
+    if text == "auto":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("expected auto or a number of speakers of at least 1")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: its environment variable, YAML key, default and how to read it."""
@@ -151,6 +167,21 @@ OPTIONS: tuple[Option, ...] = (
     Option("QUOTEBOT_DAILY_LEASE", 120, _positive, "seconds a claim is held before a retry"),
     Option(
         "QUOTEBOT_SLACK_DAILY_ANYONE", False, _bool, "anyone (not only admins) runs /quote-daily"
+    ),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_MODEL",
+        "base.en",
+        _text,
+        "Whisper model for `quotebot transcribe`: a name (base.en, small.en …) or a folder",
+    ),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_THREADS", 0, _threads, "CPU threads for transcription (0: every core)"
+    ),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_SPEAKERS",
+        None,
+        _voices,
+        "voices in an episode when the feed lists no hosts and guests: auto or a number",
     ),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
