@@ -91,7 +91,7 @@ def _positive(value: str) -> int:
 def _threads(value: str) -> int:
     number = int(value)
     if number < 0:
-        raise ValueError("expected 0 (every core) or a number of threads")
+        raise ValueError("expected 0 (every core but one) or a number of threads")
     return number
 
 
@@ -175,7 +175,10 @@ OPTIONS: tuple[Option, ...] = (
         "Whisper model for `quotebot transcribe`: a name (base.en, small.en …) or a folder",
     ),
     Option(
-        "QUOTEBOT_TRANSCRIBE_THREADS", 0, _threads, "CPU threads for transcription (0: every core)"
+        "QUOTEBOT_TRANSCRIBE_THREADS",
+        0,
+        _threads,
+        "CPU threads for transcription (0: every core but one)",
     ),
     Option(
         "QUOTEBOT_TRANSCRIBE_SPEAKERS",

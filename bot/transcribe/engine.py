@@ -7,6 +7,7 @@ before; a missing extra or model is one sentence saying how to install it.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,11 @@ class Recognition:
     language: str
 
 
+def default_threads() -> int:
+    """Every core but one: the bots on the same machine keep a core for their answers."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 def _is_folder(model: str) -> bool:
     return "/" in model or "\\" in model or model.startswith(".") or Path(model).is_dir()
 
@@ -45,7 +51,12 @@ class Engine:
         except ImportError:
             raise EngineMissing(messages.INSTALL_EXTRA) from None
         self.model_name = model
-        options: dict[str, Any] = {"device": "cpu", "compute_type": "int8", "cpu_threads": threads}
+        self.threads = threads or default_threads()
+        options: dict[str, Any] = {
+            "device": "cpu",
+            "compute_type": "int8",
+            "cpu_threads": self.threads,
+        }
         if _is_folder(model):
             folder = Path(model).expanduser()
             if not (folder / "model.bin").is_file():
