@@ -226,6 +226,9 @@ class Settings:
     daily_broken_after: int = 3
     daily_lease: int = 120
     slack_daily_anyone: bool = False
+    transcribe_model: str = "base.en"
+    transcribe_threads: int = 0
+    transcribe_speakers: int | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
