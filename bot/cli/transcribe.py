@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from ..logging_setup import configure_logging
 from ..settings import Settings
 from .common import EXIT_NO_RESULTS, EXIT_OK
-from .progress import progress_for
+from .progress_eta import progress_for
 
 TRANSCRIBE_HELP = """\
 Transcribe an episode's audio on this machine's CPU (faster-whisper) into the markdown format

@@ -44,6 +44,8 @@ class EpisodeRequest:
     chapters: tuple[Chapter, ...] = ()
     # How many voices, when someone knows; else the hosts and guests, else estimated.
     speakers: int | None = None
+    # Who asked, for whoever reports progress back (a feed: {"feed": name, "guid": guid}).
+    origin: dict[str, str] = field(default_factory=dict)
 
     @property
     def speaking_persons(self) -> tuple[Person, ...]:
@@ -64,6 +66,7 @@ class EpisodeRequest:
             "persons": [{"name": p.name, "role": p.role} for p in self.persons],
             "chapters": [{"startTime": c.start, "title": c.title} for c in self.chapters],
             "speakers": self.speakers,
+            "origin": self.origin,
         }
 
     @classmethod
@@ -75,6 +78,7 @@ class EpisodeRequest:
             persons=tuple(persons_from(data.get("persons"), "queued request")),
             chapters=tuple(chapters_from(data.get("chapters"), "queued request")),
             speakers=data.get("speakers"),
+            origin={str(k): str(v) for k, v in (data.get("origin") or {}).items()},
         )
 
 

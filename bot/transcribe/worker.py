@@ -17,8 +17,8 @@ from ..errors import QuotebotError
 from . import messages
 from .engine import Engine
 from .errors import AudioError, EngineMissing, KeptByHand
-from .pipeline import Outcome, transcribe_episode
-from .queue import Job, TranscriptionQueue
+from .pipeline import transcribe_episode
+from .queue import DONE, FAILED, MAX_ATTEMPTS, QUEUED, RUNNING, Job, TranscriptionQueue
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,9 @@ class TranscriptionWorker:
     engine: Engine
     stop: threading.Event = field(default_factory=threading.Event)
     poll_seconds: float = 10.0
-    on_outcome: Callable[[Job, Outcome], None] | None = None
+    # Told each change of a job's state (running, done, failed, queued) with its message:
+    # a feed mirrors them into its episode list.
+    on_change: Callable[[Job, str, str | None], None] | None = None
 
     def run(self, once: bool = False) -> int:
         """Work through the queue; returns how many episodes were finished."""
@@ -55,6 +57,7 @@ class TranscriptionWorker:
     def run_job(self, job: Job) -> bool:
         """One episode; True when its transcript was written."""
         log.info("transcribing %s (attempt %s): %s", job.key, job.attempts, job.request.audio)
+        self._tell(job, RUNNING, None)
         beating = threading.Event()
         heart = threading.Thread(target=self._beat, args=(job.key, beating), daemon=True)
         heart.start()
@@ -67,31 +70,31 @@ class TranscriptionWorker:
         try:
             outcome = transcribe_episode(job.request, self.engine, progress)
         except Stopped:
-            self.queue.release(job.key, "worker stopped: will start again")
+            self._release(job, "worker stopped: will start again")
             log.info("stopped: %s goes back to the queue", job.key)
             return False
         except KeptByHand as exc:
-            self.queue.finish(job.key, str(exc))
+            self._finish(job, str(exc))
             log.info("%s", exc)
             return False
         except AudioError as exc:
             # A server that did not answer may answer later: back to the queue, within limits.
-            if job.attempts < 3:
-                self.queue.release(job.key, str(exc))
+            if job.attempts < MAX_ATTEMPTS:
+                self._release(job, str(exc))
             else:
-                self.queue.fail(job.key, str(exc))
+                self._fail(job, str(exc))
             log.warning("%s: %s", job.key, exc)
             return False
         except EngineMissing:
-            self.queue.release(job.key)
+            self._release(job, None)
             raise
         except QuotebotError as exc:
-            self.queue.fail(job.key, str(exc))
+            self._fail(job, str(exc))
             log.warning("%s failed: %s", job.key, exc)
             return False
         except Exception as exc:
             log.exception("transcribing %s failed", job.key)
-            self.queue.fail(job.key, f"internal error ({type(exc).__name__}); see the log")
+            self._fail(job, f"internal error ({type(exc).__name__}); see the log")
             return False
         finally:
             beating.set()
@@ -99,7 +102,7 @@ class TranscriptionWorker:
         note = None
         if outcome.name_speakers_in is not None:
             note = messages.NAME_SPEAKERS.format(sidecar=outcome.name_speakers_in)
-        self.queue.finish(job.key, note)
+        self._finish(job, note)
         log.info(
             "wrote %s: %s turns, %s, %.0f s of audio in %.0f s",
             outcome.path,
@@ -108,9 +111,27 @@ class TranscriptionWorker:
             outcome.audio_seconds,
             outcome.elapsed,
         )
-        if self.on_outcome is not None:
-            self.on_outcome(job, outcome)
         return True
+
+    def _finish(self, job: Job, message: str | None) -> None:
+        self.queue.finish(job.key, message)
+        self._tell(job, DONE, message)
+
+    def _fail(self, job: Job, message: str) -> None:
+        self.queue.fail(job.key, message)
+        self._tell(job, FAILED, message)
+
+    def _release(self, job: Job, message: str | None) -> None:
+        self.queue.release(job.key, message)
+        self._tell(job, QUEUED, message)
+
+    def _tell(self, job: Job, status: str, message: str | None) -> None:
+        if self.on_change is None:
+            return
+        try:
+            self.on_change(job, status, message)
+        except Exception:  # a listener's trouble must not lose the transcript or the job
+            log.exception("reporting %s of %s failed", status, job.key)
 
     def _beat(self, key: str, done: threading.Event) -> None:
         # Downloading and decoding report no progress; the lease must outlive them.

@@ -57,10 +57,12 @@ FORMATS: dict[str, tuple[str, Parser]] = {
     ".srt": ("srt", parse_srt_transcript),
     ".json": ("podcasting2-json", parse_json_transcript),
 }
+# Formats whose episode metadata comes from a `<name>.yaml` sidecar (markdown has front matter).
+SIDECAR_FORMATS = frozenset({"webvtt", "srt", "podcasting2-json"})
 
+IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license.txt", "license.md"})
 # Files that travel with a transcript and are read by its parser, never on their own.
 COMPANION_SUFFIXES = (CHAPTERS_SUFFIX, WORDS_SUFFIX)
-IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license.txt", "license.md"})
 
 
 def format_of(path: Path) -> str | None:
@@ -81,7 +83,8 @@ def companions_of(path: Path) -> list[tuple[str, Path]]:
     """(kind, path) of the files besides `path` that its parse reads: a change to any of them
     changes the transcript. Markdown reads only the `speakers:` of its sidecar, and its
     word-timed sidecar."""
-    found = companion_files(path, with_sidecar=True)
-    if format_of(path) == "markdown" and words_path(path).is_file():
+    fmt = format_of(path)
+    found = companion_files(path, with_sidecar=fmt in SIDECAR_FORMATS or fmt == "markdown")
+    if fmt == "markdown" and words_path(path).is_file():
         found.append(("words", words_path(path)))
     return found

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.progress import ProgressBar, progress_for
+from bot.cli.progress_eta import ProgressBar, progress_for
 from bot.errors import TranscriptError
 from bot.transcribe.request import Person, request_from_file
 

@@ -35,12 +35,20 @@ def queue_at(tmp_path: Path) -> TranscriptionQueue:
 def test_the_worker_transcribes_a_queued_episode_and_marks_it_done(
     engine: Engine, dialogue: tuple[Path, list[Line]], tmp_path: Path
 ) -> None:
-    """Queued, claimed, written, done: the feed sees `done` and the file is there."""
+    """Queued, claimed, written, done: the feed is told running then done, the file is there."""
     audio, _ = dialogue
     queue = queue_at(tmp_path)
     output = tmp_path / "corpus" / "ep.md"
-    queue.enqueue("feed/ep", EpisodeRequest(str(audio), output, {"episode_title": "Ep"}))
-    assert TranscriptionWorker(queue, engine).run(once=True) == 1
+    origin = {"feed": "bees", "guid": "ep-1"}
+    queue.enqueue(
+        "feed/ep", EpisodeRequest(str(audio), output, {"episode_title": "Ep"}, origin=origin)
+    )
+    told: list[tuple[dict, str]] = []
+    worker = TranscriptionWorker(
+        queue, engine, on_change=lambda job, state, _: told.append((job.request.origin, state))
+    )
+    assert worker.run(once=True) == 1
+    assert told == [(origin, "running"), (origin, "done")]
     status = queue.statuses(["feed/ep"])["feed/ep"]
     assert status.status == "done" and "ep.yaml" in (status.message or "")
     assert "Speaker 1 00:00:00:" in output.read_text()
