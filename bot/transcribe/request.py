@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import TranscriptError
 from ..transcripts.companions import Chapter, number
+from ..transcripts.json_source import load_json
 from ..transcripts.markdown import read_text
 from ..transcripts.metadata import yaml_mapping
 
@@ -127,12 +128,22 @@ def chapters_from(value: Any, source: str) -> list[Chapter]:
 
 def request_from_file(audio: str, output: Path, path: Path | None) -> EpisodeRequest:
     """The request for `quotebot transcribe`: an episode metadata YAML (or JSON) file gives
-    front matter keys, plus `persons`, `chapters` and `speakers`, which are not front matter."""
+    front matter keys, plus `persons`, `chapters` (a list, or the name of a chapters file
+    beside it) and `speakers`, which are not front matter."""
     if path is None:
         return EpisodeRequest(audio, output)
     data = yaml_mapping(read_text(path), str(path), 1, "episode metadata")
     persons = persons_from(data.pop("persons", None), str(path))
-    chapters = chapters_from(data.pop("chapters", None), str(path))
+    chapters_value = data.pop("chapters", None)
+    chapters_source = str(path)
+    if isinstance(chapters_value, str):
+        # The name of a Podcasting 2.0 chapters file, beside the metadata file.
+        chapters_file = path.parent / chapters_value
+        chapters_source = str(chapters_file)
+        if not chapters_file.is_file():
+            raise TranscriptError(str(path), 1, f"chapters: no such file {chapters_file}")
+        chapters_value = load_json(read_text(chapters_file), chapters_source)
+    chapters = chapters_from(chapters_value, chapters_source)
     speakers = data.pop("speakers", None)
     if speakers is not None and (not isinstance(speakers, int) or speakers < 1):
         raise TranscriptError(str(path), 1, "speakers must be a whole number of at least 1")

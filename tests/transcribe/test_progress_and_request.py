@@ -67,3 +67,15 @@ def test_a_bad_speaker_count_names_the_file(tmp_path: Path) -> None:
     path.write_text("speakers: many\n")
     with pytest.raises(TranscriptError, match="ep.yaml:1: speakers must be a whole number"):
         request_from_file("ep.mp3", tmp_path / "ep.md", path)
+
+
+def test_chapters_may_be_a_podcasting_chapters_file_beside_the_metadata(tmp_path: Path) -> None:
+    """`chapters: ep.chapters.json` reads the file the feed published."""
+    (tmp_path / "ep.chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"},'
+        ' {"startTime": 30, "title": "Sponsor", "toc": false}]}'
+    )
+    path = tmp_path / "ep.yaml"
+    path.write_text("chapters: ep.chapters.json\n")
+    request = request_from_file("ep.mp3", tmp_path / "ep.md", path)
+    assert [c.title for c in request.chapters] == ["Intro"]

@@ -129,3 +129,19 @@ def test_a_file_quotebot_did_not_write_is_never_overwritten(
     monkeypatch.setenv("QUOTEBOT_TRANSCRIBE_MODEL", str(model_path))
     assert main(["transcribe", str(tmp_path / "a.wav"), "-o", str(target)]) == 2
     assert "not written by quotebot transcribe" in capsys.readouterr().err
+
+
+def test_audio_missing_at_its_url_is_one_line_naming_the_url(
+    audio_url: str,
+    model_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A 404 from the podcast host: exit 2, one line, nothing written."""
+    monkeypatch.setenv("QUOTEBOT_TRANSCRIBE_MODEL", str(model_path))
+    missing = audio_url.rsplit("/", 1)[0] + "/gone.mp3"
+    assert main(["transcribe", missing, "-o", str(tmp_path / "gone.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{missing}: could not download the audio" in err
+    assert list(tmp_path.iterdir()) == []
