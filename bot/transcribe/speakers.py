@@ -168,10 +168,10 @@ def _kmeans(vectors: Any, weights: Any, k: int, restarts: int = 8, rounds: int =
             centres.append(vectors[pick])
         centre_array = np.array(centres)
         labels = np.zeros(len(vectors), dtype=int)
-        for _ in range(rounds):
+        for round_ in range(rounds):
             distance = ((vectors[:, None, :] - centre_array[None, :, :]) ** 2).sum(axis=2)
             new_labels = distance.argmin(axis=1)
-            if np.array_equal(new_labels, labels) and _ > 0:
+            if round_ > 0 and np.array_equal(new_labels, labels):
                 break
             labels = new_labels
             for cluster in range(k):
@@ -193,7 +193,9 @@ def _silhouette(vectors: Any, labels: Any, sample: int = 1500) -> float:
     if len(vectors) > sample:
         pick = np.random.default_rng(13).choice(len(vectors), sample, replace=False)
         vectors, labels = vectors[pick], labels[pick]
-    distance = np.sqrt(((vectors[:, None, :] - vectors[None, :, :]) ** 2).sum(axis=2))
+    # |a - b|² = |a|² + |b|² - 2a·b: an n×n matrix, not the n×n×d of a broadcast difference.
+    squares = (vectors**2).sum(axis=1)
+    distance = np.sqrt(np.maximum(squares[:, None] + squares[None, :] - 2 * vectors @ vectors.T, 0))
     scores = []
     for index in range(len(vectors)):
         own = labels == labels[index]
