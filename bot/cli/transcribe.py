@@ -88,7 +88,6 @@ def run_transcribe(args: argparse.Namespace) -> int:
     """Transcribe one episode now (a bar on a terminal), or queue it."""
     import dataclasses
 
-    from ..transcribe.pipeline import transcribe_episode
     from ..transcribe.request import request_from_file
 
     settings = Settings.load()
@@ -104,7 +103,9 @@ def run_transcribe(args: argparse.Namespace) -> int:
         added = queue.enqueue(key, dataclasses.replace(request, output=output.resolve()))
         print(f"queued {key}" if added else f"already in the queue: {key}")
         return EXIT_OK
-    engine = _engine(settings)
+    engine = _engine(settings)  # first: without the extra, one line says how to install it
+    from ..transcribe.pipeline import transcribe_episode
+
     bar = progress_for(f"transcribing {Path(args.audio).name}")
     try:
         outcome = transcribe_episode(request, engine, bar.update if bar else None)
@@ -127,12 +128,13 @@ def run_transcribe(args: argparse.Namespace) -> int:
 def run_worker(args: argparse.Namespace) -> int:
     """Take queued episodes one at a time until SIGTERM/Ctrl-C (or, with --once, none left)."""
     from ..transcribe.queue import TranscriptionQueue
-    from ..transcribe.worker import TranscriptionWorker
 
     settings = Settings.load()
     configure_logging(settings.log_level, settings.log_format, settings.secret_values())
-    queue = TranscriptionQueue.open(settings.database_url)
     engine = _engine(settings)  # a missing extra or model is reported now, not per episode
+    from ..transcribe.worker import TranscriptionWorker
+
+    queue = TranscriptionQueue.open(settings.database_url)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -6,12 +6,13 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 from transcribe_helpers import SCRIPT, need_espeak, synthesize
 
-from bot.transcribe.speakers import speaker_of_words
-from bot.transcripts.word_times import TimedWord
+np = pytest.importorskip("numpy", reason="the transcribe extra is not installed")
+
+from bot.transcribe.speakers import speaker_of_words  # noqa: E402 - needs numpy
+from bot.transcripts.word_times import TimedWord  # noqa: E402
 
 
 def samples_and_words(
