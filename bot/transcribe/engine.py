@@ -6,6 +6,7 @@ before; a missing extra or model is one sentence saying how to install it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Callable
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 # (seconds of audio done, seconds of audio in all), called after every recognised segment.
 Progress = Callable[[float, float], None]
 SAMPLE_RATE = 16_000
+# Audio given to the model at once: its memory grows with it (see Engine.transcribe).
+CHUNK_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,30 @@ class Engine:
                 ) from None
 
     def transcribe(self, audio: Any, on_progress: Progress | None = None) -> Recognition:
-        """Words of `audio` (16 kHz mono float32 samples), with progress after each segment."""
+        """Words of `audio` (16 kHz mono float32 samples), with progress after each segment.
+
+        Long audio goes to the model a few minutes at a time, cut in the quietest moment near
+        each boundary: faster-whisper computes the spectrogram of all it is given at once,
+        about 1 MB a second of audio, so a whole hour would need gigabytes.
+        """
+        duration = len(audio) / SAMPLE_RATE
+        found: list[TimedWord] = []
+        language = ""
+        cuts = chunk_bounds(audio)
+        for first, last in itertools.pairwise(cuts):
+            offset = first / SAMPLE_RATE
+
+            def chunk_progress(done: float, _total: float, offset: float = offset) -> None:
+                if on_progress is not None:
+                    on_progress(min(offset + done, duration), duration)
+
+            words, language = self._transcribe_chunk(audio[first:last], chunk_progress)
+            found += [TimedWord(w.start + offset, w.end + offset, w.text) for w in words]
+        if on_progress is not None:
+            on_progress(duration, duration)
+        return Recognition(tuple(found), duration, language)
+
+    def _transcribe_chunk(self, audio: Any, on_progress: Progress) -> tuple[list[TimedWord], str]:
         duration = len(audio) / SAMPLE_RATE
         segments, info = self._model.transcribe(
             audio,
@@ -92,8 +118,24 @@ class Engine:
                 text = word.word.strip()
                 if text:
                     found.append(TimedWord(float(word.start), float(word.end), text))
-            if on_progress is not None:
-                on_progress(min(float(segment.end), duration), duration)
-        if on_progress is not None:
-            on_progress(duration, duration)
-        return Recognition(tuple(found), duration, str(info.language))
+            on_progress(min(float(segment.end), duration), duration)
+        return found, str(info.language)
+
+
+def chunk_bounds(audio: Any, chunk: float = CHUNK_SECONDS, search: float = 10.0) -> list[int]:
+    """Sample offsets that cut `audio` into pieces of about `chunk` seconds, each cut at the
+    quietest tenth of a second within `search` seconds of where it would fall."""
+    import numpy as np
+
+    length = len(audio)
+    step, frame = int(chunk * SAMPLE_RATE), SAMPLE_RATE // 10
+    cuts = [0]
+    while length - cuts[-1] > step + search * SAMPLE_RATE:
+        target = cuts[-1] + step
+        low, high = target - int(search * SAMPLE_RATE), target + int(search * SAMPLE_RATE)
+        window = np.asarray(audio[low:high], dtype=np.float32)
+        frames = window[: len(window) // frame * frame].reshape(-1, frame)
+        quietest = int(np.argmin((frames**2).sum(axis=1)))
+        cuts.append(low + quietest * frame + frame // 2)
+    cuts.append(length)
+    return cuts
