@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..transcripts.companions import sidecar_path, stem_of
 from ..transcripts.word_times import dumps, read_words_document, words_path
 from . import messages
@@ -93,8 +95,21 @@ def write_outputs(
     replace_atomically(words_path(path), dumps(document))
     sidecar = sidecar_path(path)
     if unnamed and sidecar is None:
-        # An existing sidecar is the manager's: it is never rewritten.
         sidecar = path.with_name(stem_of(path) + ".yaml")
         replace_atomically(sidecar, speakers_sidecar(unnamed, request))
+    elif unnamed and sidecar is not None and not _has_speakers(sidecar):
+        # A sidecar of episode metadata (a feed writes one): the mapping goes below what it
+        # says. One that already maps speakers is the manager's and is never rewritten.
+        before = sidecar.read_text(encoding="utf-8")
+        joiner = "" if before.endswith("\n") or not before else "\n"
+        replace_atomically(sidecar, before + joiner + speakers_sidecar(unnamed, request))
     replace_atomically(path, markdown)
     return sidecar if unnamed else None
+
+
+def _has_speakers(sidecar: Path) -> bool:
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return True  # unreadable: leave it to the person who wrote it
+    return not isinstance(data, dict) or "speakers" in data

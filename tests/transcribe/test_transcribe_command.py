@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from transcribe_helpers import Transcribed
 
 from bot.cli import main
@@ -145,3 +146,18 @@ def test_audio_missing_at_its_url_is_one_line_naming_the_url(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{missing}: could not download the audio" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_metadata_sidecar_gets_the_speakers_mapping_below_what_it_says(
+    dialogue: tuple[Path, list], model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed's `ep.yaml` (episode metadata) keeps its keys and gains `speakers:`."""
+    (tmp_path / "ep.yaml").write_text("episode_title: Bees\nepisode_url: https://x.test/ep")
+    monkeypatch.setenv("QUOTEBOT_TRANSCRIBE_MODEL", str(model_path))
+    assert main(["transcribe", str(dialogue[0]), "-o", str(tmp_path / "ep.md")]) == 0
+    sidecar = yaml.safe_load((tmp_path / "ep.yaml").read_text())
+    assert sidecar == {
+        "episode_title": "Bees",
+        "episode_url": "https://x.test/ep",
+        "speakers": {"Speaker 1": None, "Speaker 2": None},
+    }
