@@ -108,10 +108,13 @@ def with_word_times(transcript: Transcript, timed: Sequence[TimedWord]) -> Trans
             by_paragraph.append(pieces)
         sentences.append(by_paragraph)
     at: dict[int, float] = {}
-    matcher = difflib.SequenceMatcher(None, written, heard, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for offset in range(block.size):
-            at[block.a + offset] = heard_time[block.b + offset]
+    if written == heard:  # as written by quotebot: no alignment needed
+        at = dict(enumerate(heard_time))
+    else:  # corrected by hand: match the words that are still the same, in order
+        matcher = difflib.SequenceMatcher(None, written, heard, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for offset in range(block.size):
+                at[block.a + offset] = heard_time[block.b + offset]
     turns: list[Turn] = []
     counter = 0
     for turn, by_paragraph in zip(transcript.turns, sentences, strict=True):
