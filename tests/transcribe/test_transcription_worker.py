@@ -121,3 +121,18 @@ def test_the_worker_command_works_through_the_queue_and_stops_on_sigterm(
         [*command, "transcribe-jobs"], env=env, capture_output=True, text=True, check=True
     )
     assert jobs.stdout.startswith("done")
+
+
+def test_a_queued_episode_whose_transcript_a_person_wrote_is_done_and_left_alone(
+    engine: Engine, dialogue: tuple[Path, list[Line]], tmp_path: Path
+) -> None:
+    """The manager's file stays; the job is done, saying why nothing was written."""
+    audio, _ = dialogue
+    output = tmp_path / "ep.md"
+    output.write_text("---\nepisode_title: Ep\n---\nAda 00:00:01: Typed by hand.\n")
+    queue = queue_at(tmp_path)
+    queue.enqueue("feed/ep", EpisodeRequest(str(audio), output))
+    TranscriptionWorker(queue, engine).run(once=True)
+    status = queue.statuses()["feed/ep"]
+    assert status.status == "done" and "not written by quotebot" in (status.message or "")
+    assert output.read_text().endswith("Typed by hand.\n")
