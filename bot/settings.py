@@ -188,6 +188,22 @@ def _lease(value: str) -> int:
     return number
 
 
+def _threads(value: str) -> int:
+    number = _int(value)
+    if number < 0:
+        raise ValueError("expected 0 (every core but one) or a number of threads")
+    return number
+
+
+def _voices(value: str) -> int | None:
+    text = value.strip().lower()
+    if text == "auto":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("expected auto or a number of speakers of at least 1")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: its environment variable, YAML key, default and how to read it."""
@@ -279,6 +295,24 @@ OPTIONS: tuple[Option, ...] = (
     Option("QUOTEBOT_CARD_TEXT", "#f7f4ec", _colour, "quote card text colour"),
     Option("QUOTEBOT_CARD_ACCENT", "#f2b33d", _colour, "quote card accent colour (bar, speaker)"),
     Option("QUOTEBOT_CARD_ARTWORK", None, _text, "image file shown in the quote card's corner"),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_MODEL",
+        "base.en",
+        _text,
+        "Whisper model for `quotebot transcribe`: a name (base.en, small.en …) or a folder",
+    ),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_THREADS",
+        0,
+        _threads,
+        "CPU threads for transcription (0: every core but one)",
+    ),
+    Option(
+        "QUOTEBOT_TRANSCRIBE_SPEAKERS",
+        None,
+        _voices,
+        "voices in an episode when the feed lists no hosts and guests: auto or a number",
+    ),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -325,6 +359,9 @@ class Settings:
     card_text: str = "#f7f4ec"
     card_accent: str = "#f2b33d"
     card_artwork: str | None = None
+    transcribe_model: str = "base.en"
+    transcribe_threads: int = 0
+    transcribe_speakers: int | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

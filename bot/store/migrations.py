@@ -55,4 +55,29 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             "ALTER TABLE advice_posts ADD COLUMN previous_claimed_at BIGINT",
         ),
     ),
+    (
+        3,
+        "transcription queue",
+        (
+            # One row per episode to transcribe; `episode_key` is the caller's stable id (a
+            # feed's GUID, or the output path). `status` is queued, running, done or failed; a
+            # running row whose lease ran out belongs to a worker that died and is redone.
+            """CREATE TABLE transcription_jobs (
+                episode_key TEXT PRIMARY KEY,
+                request TEXT NOT NULL,
+                output_path TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                claimed_by TEXT NOT NULL DEFAULT '',
+                lease_until BIGINT NOT NULL DEFAULT 0,
+                audio_seconds REAL,
+                done_seconds REAL,
+                message TEXT,
+                queued_at BIGINT NOT NULL,
+                started_at BIGINT,
+                finished_at BIGINT
+            )""",
+            "CREATE INDEX transcription_jobs_next ON transcription_jobs (status, queued_at)",
+        ),
+    ),
 ]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..errors import TranscriptError
 from ..models import Segment, Transcript, Turn
-from .companions import Chapter, read_chapters, read_sidecar, stem_of
-from .metadata import episode_from_metadata, full_names
+from .companions import Chapter, read_chapters, read_sidecar, sidecar_path, stem_of
+from .metadata import episode_from_metadata, full_names, renamed, speaker_names
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def transcript_from_cues(
     if chapters is None:
         chapters = read_chapters(path)
     turns = full_names(turns_from_cues(cues, chapters), metadata)
+    turns = renamed(turns, speaker_names(metadata, str(sidecar_path(path) or source)))
     sections = list(dict.fromkeys(chapter.title for chapter in chapters))
     episode = episode_from_metadata(metadata, episode_id, source, sections, turns)
     if not (metadata.get("episode_title") or metadata.get("title")):

@@ -137,3 +137,34 @@ def _names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in _names(item)]
     return []
+
+
+def speaker_names(metadata: dict[str, Any], source: str) -> dict[str, str]:
+    """The `speakers:` mapping (`Speaker 1: Ryan Peterman`) a manager fills in once.
+
+    Labels left empty are not named yet and keep their label. Anything but a mapping of
+    label to name is an error naming the file.
+    """
+    value = metadata.get("speakers")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TranscriptError(source, 1, "speakers must be a mapping of label: name")
+    names: dict[str, str] = {}
+    for label, name in value.items():
+        if name is None or (isinstance(name, str) and not name.strip()):
+            continue
+        if not isinstance(name, str | int | float):
+            raise TranscriptError(source, 1, f"speakers: the name of {label} must be text")
+        names[" ".join(str(label).split())] = " ".join(str(name).split())
+    return names
+
+
+def renamed(turns: Sequence[Turn], names: dict[str, str]) -> list[Turn]:
+    """Turns with their speaker labels replaced by the names the mapping gives."""
+    if not names:
+        return list(turns)
+    return [
+        Turn(names.get(t.speaker, t.speaker), t.seconds, t.section, t.segments, t.line)
+        for t in turns
+    ]

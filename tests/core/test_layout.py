@@ -14,6 +14,8 @@ RANKS = {
     "base": 0,
     "transcripts": 1,
     "search": 2,
+    # Audio in, markdown transcripts out: over the transcript format, beside search.
+    "transcribe": 2,
     "library": 3,
     "answers": 4,
     "advice": 5,
@@ -22,7 +24,7 @@ RANKS = {
     "face": 6,
     "cli": 7,
 }
-WINGS = ("transcripts", "search", "answers", "advice", "cards", "web", "cli")
+WINGS = ("transcripts", "search", "transcribe", "answers", "advice", "cards", "web", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 

@@ -33,6 +33,8 @@ BAD_VALUES: dict[str, tuple[str, str]] = {
     "QUOTEBOT_CARD_BACKGROUND": ("navy", "expected a colour like #1d2330"),
     "QUOTEBOT_CARD_TEXT": ("white", "expected a colour like #1d2330"),
     "QUOTEBOT_CARD_ACCENT": ("#12345", "expected a colour like #1d2330"),
+    "QUOTEBOT_TRANSCRIBE_THREADS": ("-1", "expected 0 (every core but one)"),
+    "QUOTEBOT_TRANSCRIBE_SPEAKERS": ("two", "expected auto or a number of speakers"),
 }
 
 # Settings whose parser takes any text: what they name is checked where it is used, at start
@@ -49,6 +51,8 @@ CHECKED_AT_START = {
     "QUOTEBOT_DISCORD_SYNC_STATE",
     "QUOTEBOT_ADVICE_FILE",
     "QUOTEBOT_CARD_ARTWORK",
+    # The model is looked up by `quotebot transcribe` and the worker, one line when missing.
+    "QUOTEBOT_TRANSCRIBE_MODEL",
 }
 
 
