@@ -24,18 +24,17 @@ from .models import (
     SectionInfo,
     SpeakerInfo,
 )
-from .search.engine import WORD_TOKEN, Filters, SearchEngine
+from .search.engine import Filters, SearchEngine
 from .search.filters import Choices
-from .search.index import SearchIndex, SyncReport, passage_from_row
-from .search.query_parser import fts_phrase, parse_query
+from .search.index import SearchIndex, SyncReport
+from .search.query_parser import parse_query
+from .search.records import passage_from_row
 from .transcripts.corpus import default_corpus
 
 log = logging.getLogger(__name__)
 
 INDEX_ENV = "QUOTEBOT_INDEX"
 MAX_LIMIT = 50
-FILTER_COLUMNS = {"speaker": "speaker", "section": "section", "episode": "episode_id"}
-NARROWING_SHARE = 0.2
 # Random quotes should be worth quoting: skip the "Yeah." turns.
 RANDOM_MIN_WORDS = 12
 
@@ -66,9 +65,9 @@ class Library:
         self.corpus = corpus
         self.index = index
         self.report = report
-        self._episodes = {episode.id: episode for episode in index.episodes()}
+        self._episodes = {episode.id: episode for episode in index.store.episodes()}
         self._speakers = self._speaker_infos()
-        section_counts = index.section_counts()
+        section_counts = index.store.section_counts()
         self._sections = [
             SectionInfo(title, episode_id, count)
             for episode_id, title, count in section_counts
@@ -85,15 +84,19 @@ class Library:
         corpus: Path | str | None = None,
         index_path: Path | str | None = None,
         cache_size: int = 256,
+        full_check: bool = False,
     ) -> Library:
-        """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
+        """Open (or build) the index for a corpus folder, re-reading only changed transcripts.
+
+        A start compares folder stamps only; `full_check` compares every file (see
+        bot/search/freshness.py for what that trades)."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
         if not corpus_path.exists():
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
         path = index_path if index_path is not None else default_index_path(corpus_path)
         index = SearchIndex(path)
         # Skipped transcripts are in `report.errors`; each front end says so its own way.
-        report = index.sync(corpus_path)
+        report = index.sync(corpus_path, full=full_check)
         return cls(corpus_path, index, report, cache_size)
 
     @classmethod
@@ -146,7 +149,7 @@ class Library:
     def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
         """The passage widened with its neighbours in the same episode (across turns)."""
         passage = self.passage(hit) if isinstance(hit, str) else getattr(hit, "passage", hit)
-        rows = self.index.neighbour_rows(
+        rows = self.index.store.neighbour_rows(
             passage.episode.id, passage.ordinal - max(0, before), passage.ordinal + max(0, after)
         )
         passages = [passage_from_row(row, self._episodes) for row in rows]
@@ -161,7 +164,7 @@ class Library:
         episode_id, _, ordinal = key.rpartition(":")
         row = None
         if episode_id in self._episodes and ordinal.isdigit():
-            row = self.index.passage_row_at(episode_id, int(ordinal))
+            row = self.index.store.passage_row_at(episode_id, int(ordinal))
         if row is None:
             raise QueryError("That quote is no longer in the library.")
         return passage_from_row(row, self._episodes)
@@ -169,18 +172,19 @@ class Library:
     def random(self, rng: random.Random | None = None) -> Hit:
         """A random passage long enough to stand on its own."""
         rng = rng or random.Random()
-        count = self.index.passage_count()
-        if not count:
+        low, high = self.index.store.id_range()
+        if not high:
             raise QueryError("The library is empty: no transcripts are loaded.")
         for _ in range(20):
-            row = self.index.passage_row_by_rank(rng.randrange(count))
+            # Ids have gaps where episodes were re-read; the next id up is taken.
+            row = self.index.store.passage_row_from(rng.randint(low, high))
             if row and len(row[6].split()) >= RANDOM_MIN_WORDS:
                 break
         return Hit(passage_from_row(row, self._episodes), 0.0)
 
     def passages(self) -> Iterator[Passage]:
         """Every passage in reading order (for advice selection and exports)."""
-        for row in self.index.all_passage_rows():
+        for row in self.index.store.all_passage_rows():
             yield passage_from_row(row, self._episodes)
 
     def episodes(self) -> list[Episode]:
@@ -212,7 +216,7 @@ class Library:
 
     def _speaker_infos(self) -> list[SpeakerInfo]:
         infos = []
-        for name, count in self.index.speaker_counts():
+        for name, count in self.index.store.speaker_counts():
             parts = name.split()
             # "Unknown speaker" is nobody: no first-name alias for `speaker:` to match.
             aliases = (parts[0],) if len(parts) > 1 and name != UNKNOWN_SPEAKER else ()
@@ -220,7 +224,7 @@ class Library:
         return infos
 
     def _passages_by_id(self, ids: Sequence[int]) -> dict[int, Passage]:
-        rows = self.index.passage_rows(ids)
+        rows = self.index.store.passage_rows(ids)
         return {pid: passage_from_row(row, self._episodes) for pid, row in rows.items()}
 
     def _filter_choices(self, section_counts: list[tuple[str, str, int]]) -> dict[str, Choices]:
@@ -248,11 +252,7 @@ class Library:
 
     def _filters(self, query: ParsedQuery) -> Filters:
         """Resolve the query's filters, or raise UnknownFilterValue listing the valid ones."""
-        clauses: list[str] = []
-        params: list[object] = []
-        narrowing: list[str] = []
-        total = max(1, sum(s.passages for s in self._speakers))
-        share = 1.0
+        resolved: dict[str, tuple[str, ...]] = {}
         for field, value in (
             ("speaker", query.speaker),
             ("section", query.section),
@@ -269,27 +269,9 @@ class Library:
                     else choices.options
                 )
                 raise UnknownFilterValue(field, value, valid)
-            column = FILTER_COLUMNS[field]
-            clauses.append(f"p.{column} IN ({','.join('?' * len(found))})")
-            params.extend(found)
-            # Narrowing inside FTS5 pays off for a selective filter; for a broad one
-            # (a host who speaks in every episode) intersecting in FTS5 costs more than it saves.
-            # Filters on different fields are treated as independent for this estimate.
-            share *= min(1.0, choices.size(found) / total)
-            if choices.size(found) / total < NARROWING_SHARE:
-                narrowing.append(_column_filter(column, found))
+            resolved[field] = tuple(found)
         return Filters(
-            " AND ".join(clauses),
-            tuple(params),
-            " AND ".join(n for n in narrowing if n),
-            share if clauses else 1.0,
+            speakers=resolved.get("speaker", ()),
+            sections=resolved.get("section", ()),
+            episodes=resolved.get("episode", ()),
         )
-
-
-def _column_filter(column: str, values: Sequence[str]) -> str:
-    """`{column} : ("a b" OR "c")`: the values as phrases, a superset of the exact SQL filter."""
-    phrases = [fts_phrase(tuple(WORD_TOKEN.findall(value))) for value in values]
-    phrases = [p for p in phrases if p != '""']
-    if not phrases or len(phrases) > 50:
-        return ""
-    return f"({{{column}}} : ({' OR '.join(phrases)}))"

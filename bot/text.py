@@ -15,6 +15,9 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that `Zoë` and `zoe` compare equal."""
+    if text.isascii():
+        # Most transcript text: nothing to decompose, and indexing folds every passage.
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -47,8 +47,11 @@ the result would not read back as the same turns, 2 when the file cannot be read
 
 
 def run_index(args: argparse.Namespace) -> int:
-    """Bring the index up to date and say what it holds; exit 1 if a transcript was skipped."""
-    library = open_library(args)
+    """Bring the index up to date and say what it holds; exit 1 if a transcript was skipped.
+
+    Unlike a start, this compares every transcript file, so an edit made in place (which a
+    start's folder check cannot see) is picked up here."""
+    library = open_library(args, full_check=True)
     report = library.report
     print(
         f"{library.index.path}: {len(library.episodes())} episodes, "

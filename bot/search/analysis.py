@@ -1,0 +1,93 @@
+"""Words to index terms: one tokenizer and stemmer for the index, the query and the highlights.
+
+The full-text index (tantivy) tokenizes passage text itself with `ANALYZER`. Python needs the
+same terms in three places: query words, the word-pair field that answers phrases, and the
+highlights and boosts of the passages shown. All three go through `Terms`, which stems each
+distinct folded word once with that same analyzer and remembers it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import tantivy
+
+from ..text import fold
+
+ANALYZER_NAME = "quote"
+# Tokens longer than this are not words (URLs, hashes): the index drops them, like FTS5 did.
+LONGEST_TOKEN = 40
+# Alphanumeric runs: the split tantivy's simple tokenizer makes.
+TOKEN = re.compile(r"[^\W_]+")
+# Distinct words remembered with their stem; a real catalogue has tens of thousands.
+STEM_CACHE_LIMIT = 500_000
+PAIR_JOINER = "_"
+
+
+def build_analyzer() -> tantivy.TextAnalyzer:
+    """Split on non-alphanumerics, lower-case, strip accents, English (Snowball) stemming."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(LONGEST_TOKEN))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: where it stands and the term it is indexed as ('' if none)."""
+
+    start: int
+    end: int
+    term: str
+
+
+class Terms:
+    """Folded word -> index term, cached; thread-safe (adapters search from worker threads)."""
+
+    def __init__(self) -> None:
+        self.analyzer = build_analyzer()
+        self._stems: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def stem(self, folded: str) -> str:
+        """The index term of one folded word ('' when the index drops it)."""
+        stem = self._stems.get(folded)
+        if stem is None:
+            produced = self.analyzer.analyze(folded)
+            stem = produced[0] if len(produced) == 1 else ""
+            with self._lock:
+                if len(self._stems) >= STEM_CACHE_LIMIT:
+                    self._stems.clear()
+                self._stems[folded] = stem
+        return stem
+
+    def of(self, text: str) -> list[str]:
+        """The index terms of a text, in order."""
+        return [term for word in TOKEN.findall(fold(text)) if (term := self.stem(word))]
+
+    def tokens(self, text: str) -> list[Token]:
+        """Every word of a text with its character span and term."""
+        folded = fold(text)
+        if len(folded) != len(text):
+            # Folding changed lengths (ligatures, ß): find words in the text as written.
+            return [
+                Token(m.start(), m.end(), self.stem(fold(m.group()))) for m in TOKEN.finditer(text)
+            ]
+        return [Token(m.start(), m.end(), self.stem(m.group())) for m in TOKEN.finditer(folded)]
+
+
+def pair_terms(terms: Iterable[str]) -> list[str]:
+    """Adjacent terms joined (`you know` -> `you_know`): the word-pair field's terms.
+
+    A phrase becomes a lookup of one or a few pair terms instead of a walk over the positions
+    of two very common words.
+    """
+    terms = list(terms)
+    return [f"{a}{PAIR_JOINER}{b}" for a, b in zip(terms, terms[1:], strict=False)]

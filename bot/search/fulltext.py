@@ -1,0 +1,177 @@
+"""The full-text index: tantivy, in a folder beside the SQLite file that holds the passages.
+
+Why tantivy rather than SQLite FTS5: FTS5 computes bm25 for every match before `LIMIT` can
+cut, so a common word costs time in proportion to the catalogue; tantivy keeps per-block score
+bounds (block-max WAND) and skips what cannot reach the top. It ships as a wheel: no server,
+no compiler. Only terms are kept here (no stored text); a hit is a passage id, read back from
+SQLite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from .analysis import ANALYZER_NAME, Terms, pair_terms
+
+# How the passages' fields are indexed. `text` keeps positions (phrases of three or more words
+# are checked on them); `pairs` holds adjacent-term pairs for phrases; the raw fields are exact
+# values for the speaker:, section: and episode: filters.
+TEXT, SECTION, PAIRS = "text", "section", "pairs"
+SPEAKER_VALUE, SECTION_VALUE, EPISODE_VALUE = "speaker_value", "section_value", "episode_value"
+PASSAGE_ID = "id"
+WRITER_HEAP = 128_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field(PASSAGE_ID, fast=True)
+    builder.add_text_field(TEXT, tokenizer_name=ANALYZER_NAME, index_option="position")
+    builder.add_text_field(SECTION, tokenizer_name=ANALYZER_NAME, index_option="position")
+    builder.add_text_field(PAIRS, tokenizer_name="whitespace", index_option="freq")
+    for name in (SPEAKER_VALUE, SECTION_VALUE, EPISODE_VALUE):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+@dataclass(frozen=True)
+class PassageDoc:
+    """What the full-text index holds about one passage."""
+
+    id: int
+    episode_id: str
+    section: str
+    speaker: str
+    text: str
+
+
+class FullTextIndex:
+    """Opening, writing and asking the tantivy index. A reader reloads on the writer's commit."""
+
+    def __init__(self, folder: Path, terms: Terms) -> None:
+        self.folder = folder
+        self.terms = terms
+        self.index = self._open()
+        self._writer: tantivy.IndexWriter | None = None
+
+    def _open(self) -> tantivy.Index:
+        schema = build_schema()
+        if self.folder.is_dir() and tantivy.Index.exists(str(self.folder)):
+            try:
+                index = tantivy.Index.open(str(self.folder))
+                if index.schema == schema:
+                    self._register(index)
+                    return index
+            except ValueError:
+                pass
+            # Unreadable or from another schema: start empty; the caller refills it.
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(schema, str(self.folder), reuse=False)
+        self._register(index)
+        return index
+
+    def _register(self, index: tantivy.Index) -> None:
+        # Tokenizers are not stored with the index: every opener registers the same one.
+        index.register_tokenizer(ANALYZER_NAME, self.terms.analyzer)
+        index.config_reader(reload_policy="commit")
+
+    @property
+    def schema(self) -> tantivy.Schema:
+        return self.index.schema
+
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def doc_count(self) -> int:
+        return self.index.searcher().num_docs
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Take the writer (callers hold the SQLite write lock, so writers never race)."""
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=WRITER_HEAP)
+
+    def add(self, docs: Iterable[PassageDoc]) -> None:
+        assert self._writer is not None, "begin() first"
+        for doc in docs:
+            document = tantivy.Document()
+            document.add_unsigned(PASSAGE_ID, doc.id)
+            document.add_text(TEXT, doc.text)
+            document.add_text(SECTION, doc.section)
+            document.add_text(PAIRS, " ".join(pair_terms(self.terms.of(doc.text))))
+            document.add_text(SPEAKER_VALUE, doc.speaker)
+            document.add_text(SECTION_VALUE, doc.section)
+            document.add_text(EPISODE_VALUE, doc.episode_id)
+            self._writer.add_document(document)
+
+    def remove_episode(self, episode_id: str) -> None:
+        assert self._writer is not None, "begin() first"
+        self._writer.delete_documents_by_term(EPISODE_VALUE, episode_id)
+
+    def clear(self) -> None:
+        assert self._writer is not None, "begin() first"
+        self._writer.delete_all_documents()
+
+    def commit(self) -> None:
+        """Make the writes visible to every reader, wait for merges, let the writer go."""
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+
+    def abandon(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        with contextlib.suppress(Exception):
+            writer.rollback()
+        del writer
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def term(self, field: str, term: str) -> Query:
+        return Query.term_query(self.schema, field, term)
+
+    def phrase(self, field: str, terms: Sequence[str]) -> Query:
+        return Query.phrase_query(self.schema, field, list(terms))
+
+    def value_filter(self, field: str, values: Sequence[str]) -> Query:
+        """Passages whose raw `field` is one of `values`; scores nothing."""
+        query = Query.term_set_query(self.schema, field, list(values))
+        return Query.const_score_query(query, 0.0)
+
+    @staticmethod
+    def all_of(queries: Sequence[Query]) -> Query:
+        if len(queries) == 1:
+            return queries[0]
+        return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+    @staticmethod
+    def any_of(queries: Sequence[Query]) -> Query:
+        if len(queries) == 1:
+            return queries[0]
+        return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+    def doc_freq(self, field: str, term: str) -> int:
+        """How many passages hold `term` in `field` (deleted ones included until a merge)."""
+        return self.searcher().doc_freq(field, term)
+
+    def top(self, query: Query, limit: int, count: bool) -> tuple[list[tuple[int, float]], int]:
+        """(passage id, score) of the best `limit` matches, and how many match when `count`
+        (counting visits every match, so callers ask only when no cheaper bound will do)."""
+        searcher = self.searcher()
+        result = searcher.search(query, limit, count=count)
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
+        hits = [(int(pid), float(score)) for (score, _), pid in zip(result.hits, ids, strict=True)]
+        return hits, (result.count if count else -1)

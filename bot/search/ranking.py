@@ -1,0 +1,159 @@
+"""Re-ranking the best matches: phrase, nearness and section-title boosts, short passages
+penalised, and the character spans of the matched words for highlighting.
+
+bm25 knows how often the words occur; these boosts know how a person reads a quote: the
+words standing together as typed, close to each other, under a section about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .analysis import Terms, Token
+from .plan import Clause
+
+SECTION_BOOST = 1.3
+PHRASE_BOOST = 1.5
+NEAR_BOOST = 1.2
+NEAR_DISTANCE = 6
+SHORT_PASSAGE_WORDS = 8
+SHORT_PASSAGE_PENALTY = 0.6
+STOP_WORDS = frozenset(
+    "a an and are as at be but by do for from had has have he her his i if in is it its me my "
+    "no not of on or our she so than that the their them then there they this to was we were "
+    "what when which who will with you your".split()
+)
+
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the re-ranking looks for: the typed words' clauses (in order), the content ones
+    among them, and the phrases."""
+
+    words: tuple[Clause, ...]
+    content: tuple[Clause, ...]
+    phrases: tuple[Clause, ...]
+
+    @property
+    def word_terms(self) -> frozenset[str]:
+        return frozenset(t for c in self.words for t in c.terms)
+
+
+class Reranker:
+    """Applies the boosts to (passage id, bm25 score) pairs, given each passage's row."""
+
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        self._section_terms: dict[str, tuple[str, ...]] = {}
+
+    def rerank(
+        self, ranked: Sequence[tuple[int, float]], rows: dict[int, tuple], wanted: Wanted
+    ) -> tuple[list[tuple[int, float]], dict[int, Spans]]:
+        """Boosted scores, best first (ties by episode and position, so the same query always
+        gives the same order), and each passage's highlight spans."""
+        phrase_length = sum(len(c.terms) for c in wanted.words)
+        content = wanted.content or wanted.words
+        targets = content + wanted.phrases
+        spans: dict[int, Spans] = {}
+        boosted = []
+        for pid, score in ranked:
+            row = rows[pid]
+            tokens = self.terms.tokens(row[6])
+            marks = _marks(tokens, wanted)
+            spans[pid] = _spans(tokens, marks)
+            matched = [tokens[i].term if marks[i] else None for i in range(len(tokens))]
+            if len(wanted.words) > 1 and _has_run(matched, phrase_length):
+                score *= PHRASE_BOOST
+            if len(content) > 1 and _window(matched, len(content)) <= len(content) + NEAR_DISTANCE:
+                score *= NEAR_BOOST
+            if self._in_section(row[3], targets):
+                score *= SECTION_BOOST
+            if len(row[6].split()) < SHORT_PASSAGE_WORDS:
+                score *= SHORT_PASSAGE_PENALTY
+            boosted.append((pid, score, row[1], row[2]))
+        boosted.sort(key=lambda item: (-round(item[1], 9), item[2], item[3]))
+        return [(pid, score) for pid, score, _, _ in boosted], spans
+
+    def spans(self, text: str, wanted: Wanted) -> Spans:
+        tokens = self.terms.tokens(text)
+        return _spans(tokens, _marks(tokens, wanted))
+
+    def _in_section(self, section: str, targets: Sequence[Clause]) -> bool:
+        """Whether the section title holds one of the words or phrases."""
+        if not section:
+            return False
+        terms = self._section_terms.get(section)
+        if terms is None:
+            terms = tuple(self.terms.of(section))
+            if len(self._section_terms) > 100_000:
+                self._section_terms.clear()
+            self._section_terms[section] = terms
+        return any(_occurs(terms, c.terms) for c in targets)
+
+
+def _occurs(terms: Sequence[str], wanted: Sequence[str]) -> bool:
+    size = len(wanted)
+    if size == 1:
+        return wanted[0] in terms
+    return any(tuple(terms[i : i + size]) == tuple(wanted) for i in range(len(terms) - size + 1))
+
+
+def _marks(tokens: Sequence[Token], wanted: Wanted) -> list[int]:
+    """Per token: 0 unmatched, 1 a matched word, 2 the start of a phrase, 3 inside one."""
+    marks = [0] * len(tokens)
+    word_terms = wanted.word_terms
+    for i, token in enumerate(tokens):
+        if token.term in word_terms:
+            marks[i] = 1
+    terms = [t.term for t in tokens]
+    for phrase in wanted.phrases:
+        size = len(phrase.terms)
+        for i in range(len(terms) - size + 1):
+            if terms[i] == phrase.terms[0] and tuple(terms[i : i + size]) == phrase.terms:
+                marks[i] = max(marks[i], 2) if marks[i] != 3 else 3
+                for j in range(i + 1, i + size):
+                    marks[j] = 3
+    return marks
+
+
+def _spans(tokens: Sequence[Token], marks: Sequence[int]) -> Spans:
+    """Character spans of the matched words; a phrase is one span."""
+    spans: list[tuple[int, int]] = []
+    for token, mark in zip(tokens, marks, strict=True):
+        if mark == 3 and spans:
+            spans[-1] = (spans[-1][0], token.end)
+        elif mark:
+            spans.append((token.start, token.end))
+    return tuple(spans)
+
+
+def _has_run(matched: Sequence[str | None], length: int) -> bool:
+    """Whether `length` matched tokens stand side by side (the words typed as a phrase)."""
+    run = 0
+    for term in matched:
+        run = run + 1 if term is not None else 0
+        if run >= length:
+            return True
+    return False
+
+
+def _window(matched: Sequence[str | None], distinct: int) -> int:
+    """The fewest tokens spanning `distinct` different matched terms (a large number if none):
+    one pass with a sliding window over the matched positions."""
+    best = 1 << 30
+    positions = [(i, t) for i, t in enumerate(matched) if t is not None]
+    inside: dict[str, int] = {}
+    left = 0
+    for index, term in positions:
+        inside[term] = inside.get(term, 0) + 1
+        while len(inside) >= distinct:
+            start, first = positions[left]
+            best = min(best, index - start + 1)
+            inside[first] -= 1
+            if not inside[first]:
+                del inside[first]
+            left += 1
+    return best

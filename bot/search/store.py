@@ -1,0 +1,348 @@
+"""The SQLite file behind the index: episodes, passages, tallies, vocabulary and what was seen.
+
+Passages are read from here by id (hits, context, keys carried by chat buttons); the full-text
+index beside it only finds their ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..models import Episode
+from ..text import fold
+from .passages import PassageDraft
+from .records import PASSAGE_COLUMNS, episode_from_record, episode_record
+
+SCHEMA = (
+    """CREATE TABLE episodes (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    """CREATE TABLE failures (
+        source TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        error_source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        message TEXT NOT NULL
+    )""",
+    # Ids are given by the store (not SQLite) so that the full-text index can be fed in the
+    # same pass.
+    """CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        episode_id TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        turn INTEGER NOT NULL,
+        section TEXT NOT NULL,
+        speaker TEXT NOT NULL,
+        seconds INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        UNIQUE (episode_id, ordinal)
+    )""",
+    # Per-episode tallies, so that a start with a built index reads a few thousand rows
+    # instead of grouping every passage.
+    """CREATE TABLE tallies (
+        episode_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        passages INTEGER NOT NULL,
+        PRIMARY KEY (episode_id, kind, name)
+    )""",
+    "CREATE INDEX passages_by_section ON passages(section)",
+    "CREATE INDEX passages_by_speaker ON passages(speaker)",
+    "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
+    # Every folder of the corpus with its modification time when last looked at: a start
+    # compares these few stamps instead of every file (see freshness.py).
+    """CREATE TABLE folders (
+        path TEXT PRIMARY KEY,
+        mtime_ns INTEGER NOT NULL,
+        seen_ns INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+)
+TABLES = ("tallies", "passages", "episodes", "failures", "vocabulary", "folders")
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+class PassageStore:
+    """Owns the SQLite connection; every SQL statement of the index lives here."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # Adapters answer from worker threads; SQLite serialises access itself.
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self._next_id = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema and meta ----------------------------------------------------------------------
+
+    def meta(self, key: str) -> str:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return ""
+        return row[0] if row else ""
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def ensure_schema(self, version: str) -> bool:
+        """Create the tables for `version`, dropping an older layout; True when it did."""
+        # Read first: an index of the right version needs no write lock to open.
+        if self.meta("version") == version:
+            return False
+        with self.transaction():
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            if self.meta("version") == version:
+                return False
+            # Tables of older versions go with the rest; virtual (FTS5) tables first, which
+            # takes their shadow tables along.
+            old = self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
+                " AND name NOT LIKE 'sqlite_%' ORDER BY sql NOT LIKE 'CREATE VIRTUAL%'"
+            ).fetchall()
+            for (table,) in old:
+                with contextlib.suppress(sqlite3.OperationalError):
+                    self.db.execute(f'DROP TABLE IF EXISTS "{table}"')
+            self.db.execute("DELETE FROM meta")
+            for statement in SCHEMA:
+                self.db.execute(statement)
+            self.set_meta("version", version)
+        self.db.execute("VACUUM")
+        return True
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken up front so that concurrent starters queue politely."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._next_id = (
+                self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
+                if self._has_table("passages")
+                else 1
+            )
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _has_table(self, name: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
+    # -- what was seen on disk ----------------------------------------------------------------
+
+    def known_episodes(self) -> dict[str, tuple]:
+        """episode id -> (source, size, mtime_ns, companions, digest)."""
+        return {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT id, source, size, mtime_ns, companions, digest FROM episodes"
+            )
+        }
+
+    def failures(self) -> dict[str, tuple]:
+        """source -> (size, mtime_ns, companions, digest, error source, line, message)."""
+        return {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT source, size, mtime_ns, companions, digest, error_source, line, message"
+                " FROM failures"
+            )
+        }
+
+    def record_failure(self, source: str, signature: tuple, error: tuple) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, *signature, *error),
+        )
+
+    def forget_failure(self, source: str) -> None:
+        self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
+
+    def touch_episode(self, episode_id: str, size: int, mtime_ns: int, companions: str) -> None:
+        """Touched but not changed: remember the new stats, keep the rows."""
+        self.db.execute(
+            "UPDATE episodes SET size = ?, mtime_ns = ?, companions = ? WHERE id = ?",
+            (size, mtime_ns, companions, episode_id),
+        )
+
+    def folders(self) -> dict[str, tuple[int, int]]:
+        """folder -> (mtime_ns, seen_ns) as last recorded."""
+        return {row[0]: (row[1], row[2]) for row in self.db.execute("SELECT * FROM folders")}
+
+    def replace_folders(self, stamps: dict[str, tuple[int, int]]) -> None:
+        self.db.execute("DELETE FROM folders")
+        self.db.executemany(
+            "INSERT INTO folders VALUES (?, ?, ?)",
+            [(path, mtime, seen) for path, (mtime, seen) in stamps.items()],
+        )
+
+    # -- episodes and passages ----------------------------------------------------------------
+
+    def add_episode(
+        self, episode: Episode, fmt: str, signature: tuple, drafts: Sequence[PassageDraft]
+    ) -> list[int]:
+        """Store an episode and its passages; returns the passage ids, in draft order."""
+        size, mtime_ns, companions, digest = signature
+        self.db.execute(
+            "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                episode.id,
+                episode.source,
+                fmt,
+                size,
+                mtime_ns,
+                companions,
+                digest,
+                json.dumps(episode_record(episode), default=str),
+            ),
+        )
+        first = self._next_id
+        self._next_id += len(drafts)
+        ids = list(range(first, self._next_id))
+        self.db.executemany(
+            "INSERT INTO passages(id, episode_id, ordinal, turn, section, speaker, seconds, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (pid, episode.id, d.ordinal, d.turn, d.section, d.speaker, d.seconds, d.text)
+                for pid, d in zip(ids, drafts, strict=True)
+            ],
+        )
+        self._count_words((d.text for d in drafts), +1)
+        tallies: Counter[tuple[str, str]] = Counter()
+        for draft in drafts:
+            tallies["speaker", draft.speaker] += 1
+            tallies["section", draft.section] += 1
+        self.db.executemany(
+            "INSERT INTO tallies VALUES (?, ?, ?, ?)",
+            [(episode.id, kind, name, count) for (kind, name), count in tallies.items()],
+        )
+        return ids
+
+    def remove_episode(self, episode_id: str) -> bool:
+        """Drop an episode and its passages; True when it had any."""
+        texts = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT text FROM passages WHERE episode_id = ?", (episode_id,)
+            )
+        ]
+        if texts:
+            self._count_words(texts, -1)
+        self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
+        return bool(texts)
+
+    def _count_words(self, texts: Iterable[str], sign: int) -> None:
+        counts = Counter(VOCABULARY_WORD.findall(fold("\n".join(texts))))
+        self.db.executemany(
+            "INSERT INTO vocabulary(word, count) VALUES (?, ?)"
+            " ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+            [(word, sign * count) for word, count in counts.items()],
+        )
+        if sign < 0:
+            self.db.execute("DELETE FROM vocabulary WHERE count <= 0")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def episodes(self) -> list[Episode]:
+        """Every stored episode, by date then id."""
+        rows = self.db.execute("SELECT data FROM episodes").fetchall()
+        episodes = [episode_from_record(json.loads(row[0])) for row in rows]
+        return sorted(episodes, key=lambda e: (e.date or "", e.id))
+
+    def speaker_counts(self) -> list[tuple[str, int]]:
+        return self.db.execute(
+            "SELECT name, sum(passages) FROM tallies WHERE kind = 'speaker'"
+            " GROUP BY name ORDER BY name"
+        ).fetchall()
+
+    def section_counts(self) -> list[tuple[str, str, int]]:
+        return self.db.execute(
+            "SELECT episode_id, name, passages FROM tallies WHERE kind = 'section'"
+        ).fetchall()
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT word, count FROM vocabulary"))
+
+    def passage_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+    def id_range(self) -> tuple[int, int]:
+        """The smallest and largest passage id (0, 0 when empty); cheap on the rowid."""
+        low, high = self.db.execute("SELECT min(id), max(id) FROM passages").fetchone()
+        return (low or 0, high or 0)
+
+    def passage_row_from(self, first_id: int) -> tuple | None:
+        """The passage with the smallest id at or after `first_id`."""
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p WHERE p.id >= ? ORDER BY p.id LIMIT 1",
+            (first_id,),
+        ).fetchone()
+
+    def passage_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p WHERE p.id IN ({marks})", tuple(ids)
+        )
+        return {row[0]: row for row in rows}
+
+    def passage_row_at(self, episode_id: str, ordinal: int) -> tuple | None:
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p WHERE p.episode_id = ? AND p.ordinal = ?",
+            (episode_id, ordinal),
+        ).fetchone()
+
+    def neighbour_rows(self, episode_id: str, first: int, last: int) -> list[tuple]:
+        return self.db.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p"
+            " WHERE p.episode_id = ? AND p.ordinal BETWEEN ? AND ? ORDER BY p.ordinal",
+            (episode_id, first, last),
+        ).fetchall()
+
+    def all_passage_rows(self, order: str = "p.episode_id, p.ordinal") -> Iterator[tuple]:
+        yield from self.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages p ORDER BY {order}")
+
+    def filtered(self, where: str, params: Sequence[object], limit: int, offset: int) -> list[int]:
+        """Passage ids in reading order that pass the filters (a query of filters only)."""
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p WHERE {where or '1'}"
+            " ORDER BY p.episode_id, p.ordinal LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [row[0] for row in rows]
+
+    def count_filtered(self, where: str, params: Sequence[object]) -> int:
+        return self.db.execute(
+            f"SELECT count(*) FROM passages p WHERE {where or '1'}", tuple(params)
+        ).fetchone()[0]
