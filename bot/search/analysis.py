@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,7 +71,19 @@ class Terms:
 
     def of(self, text: str) -> list[str]:
         """The index terms of a text, in order."""
-        return [term for word in TOKEN.findall(fold(text)) if (term := self.stem(word))]
+        return self.terms_of_words(words_of(text))
+
+    def terms_of_words(self, words: Iterable[str]) -> list[str]:
+        """The index terms of folded words, in order."""
+        # Indexing calls this for every passage: the cache is read in C (map), and words not
+        # seen yet (rare once a few episodes are in) take the slow path.
+        words = words if isinstance(words, list) else list(words)
+        found = list(map(self._stems.get, words))
+        if None in found:
+            found = [self.stem(w) if t is None else t for w, t in zip(words, found, strict=True)]
+        if "" in found:
+            found = [t for t in found if t]
+        return found
 
     def tokens(self, text: str) -> list[Token]:
         """Every word of a text with its character span and term."""
@@ -83,6 +96,16 @@ class Terms:
         return [Token(m.start(), m.end(), self.stem(m.group())) for m in TOKEN.finditer(folded)]
 
 
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    return TOKEN.findall(fold(text))
+
+
+def vocabulary_of(counts: Counter[str]) -> dict[str, int]:
+    """The words typo correction may offer, with their counts: two letters or more, no digits."""
+    return {word: n for word, n in counts.items() if len(word) > 1 and word.isalpha()}
+
+
 def pair_terms(terms: Iterable[str]) -> list[str]:
     """Adjacent terms joined (`you know` -> `you_know`): the word-pair field's terms.
 
@@ -90,4 +113,4 @@ def pair_terms(terms: Iterable[str]) -> list[str]:
     of two very common words.
     """
     terms = list(terms)
-    return [f"{a}{PAIR_JOINER}{b}" for a, b in zip(terms, terms[1:], strict=False)]
+    return list(map(PAIR_JOINER.join, zip(terms, terms[1:], strict=False)))

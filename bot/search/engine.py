@@ -210,10 +210,8 @@ class SearchEngine:
     def _filters_only(
         self, query: ParsedQuery, filters: Filters, limit: int, offset: int
     ) -> SearchResult:
-        where, params = filters.sql()
-        store = self.index.store
-        total = store.count_filtered(where, params)
-        ids = store.filtered(where, params, limit, offset)
+        query_filters = self.index.fulltext.all_of(self.planner.narrowing(filters))
+        ids, total = self.index.fulltext.in_order(query_filters, limit, offset)
         passages = self.load_passages(ids)
         hits = tuple(Hit(passages[pid], 0.0) for pid in ids)
         return SearchResult(query, hits, total, offset)

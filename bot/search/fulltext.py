@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import Occur, Order, Query
 
 from .analysis import ANALYZER_NAME, Terms, pair_terms
 
@@ -26,7 +26,8 @@ from .analysis import ANALYZER_NAME, Terms, pair_terms
 TEXT, SECTION, PAIRS = "text", "section", "pairs"
 SPEAKER_VALUE, SECTION_VALUE, EPISODE_VALUE = "speaker_value", "section_value", "episode_value"
 PASSAGE_ID = "id"
-WRITER_HEAP = 128_000_000
+# A bigger heap means fewer, larger segments written and less merging during a build.
+WRITER_HEAP = 256_000_000
 
 
 def build_schema() -> tantivy.Schema:
@@ -49,6 +50,8 @@ class PassageDoc:
     section: str
     speaker: str
     text: str
+    # The word-pair terms, space-separated, when already computed (by a reader process).
+    pairs: str | None = None
 
 
 class FullTextIndex:
@@ -106,7 +109,10 @@ class FullTextIndex:
             document.add_unsigned(PASSAGE_ID, doc.id)
             document.add_text(TEXT, doc.text)
             document.add_text(SECTION, doc.section)
-            document.add_text(PAIRS, " ".join(pair_terms(self.terms.of(doc.text))))
+            pairs = doc.pairs
+            if pairs is None:
+                pairs = " ".join(pair_terms(self.terms.of(doc.text)))
+            document.add_text(PAIRS, pairs)
             document.add_text(SPEAKER_VALUE, doc.speaker)
             document.add_text(SECTION_VALUE, doc.section)
             document.add_text(EPISODE_VALUE, doc.episode_id)
@@ -165,6 +171,17 @@ class FullTextIndex:
     def doc_freq(self, field: str, term: str) -> int:
         """How many passages hold `term` in `field` (deleted ones included until a merge)."""
         return self.searcher().doc_freq(field, term)
+
+    def in_order(self, query: Query, limit: int, offset: int) -> tuple[list[int], int]:
+        """Passage ids matching `query` in the order they were indexed (reading order within
+        an episode), a page of them, and how many match."""
+        searcher = self.searcher()
+        result = searcher.search(
+            query, limit, count=True, order_by_field=PASSAGE_ID, offset=offset, order=Order.Asc
+        )
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
+        return [int(pid) for pid in ids], result.count
 
     def top(self, query: Query, limit: int, count: bool) -> tuple[list[tuple[int, float]], int]:
         """(passage id, score) of the best `limit` matches, and how many match when `count`

@@ -31,20 +31,6 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.speakers or self.sections or self.episodes)
 
-    def sql(self) -> tuple[str, tuple[str, ...]]:
-        """The same filters as SQL over the passages table (alias `p`)."""
-        clauses: list[str] = []
-        params: list[str] = []
-        for column, values in (
-            ("speaker", self.speakers),
-            ("section", self.sections),
-            ("episode_id", self.episodes),
-        ):
-            if values:
-                clauses.append(f"p.{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        return " AND ".join(clauses), tuple(params)
-
 
 @dataclass(frozen=True)
 class Clause:
@@ -74,7 +60,12 @@ class Planner:
     ) -> Query:
         parts = [self._clause(c, with_section) for c in clauses]
         matched = self.fulltext.all_of(parts) if match_all else self.fulltext.any_of(parts)
-        narrowing = [
+        narrowing = self.narrowing(filters)
+        return self.fulltext.all_of([matched, *narrowing]) if narrowing else matched
+
+    def narrowing(self, filters: Filters) -> list[Query]:
+        """The filters as queries that match without scoring."""
+        return [
             self.fulltext.value_filter(field, values)
             for field, values in (
                 (SPEAKER_VALUE, filters.speakers),
@@ -83,7 +74,6 @@ class Planner:
             )
             if values
         ]
-        return self.fulltext.all_of([matched, *narrowing]) if narrowing else matched
 
     def _clause(self, clause: Clause, with_section: bool) -> Query:
         ft = self.fulltext

@@ -19,6 +19,11 @@ NEAR_BOOST = 1.2
 NEAR_DISTANCE = 6
 SHORT_PASSAGE_WORDS = 8
 SHORT_PASSAGE_PENALTY = 0.6
+# A passage that repeats ECHO_RUN words in a row of a passage another speaker said up to
+# ECHO_DISTANCE passages before (a host quoting the guest back) ranks just below the original.
+ECHO_RUN = 6
+ECHO_DISTANCE = 10
+ECHO_MARGIN = 0.999
 STOP_WORDS = frozenset(
     "a an and are as at be but by do for from had has have he her his i if in is it its me my "
     "no not of on or our she so than that the their them then there they this to was we were "
@@ -59,9 +64,11 @@ class Reranker:
         targets = content + wanted.phrases
         spans: dict[int, Spans] = {}
         boosted = []
+        runs: dict[int, set[tuple[str, ...]]] = {}
         for pid, score in ranked:
             row = rows[pid]
             tokens = self.terms.tokens(row[6])
+            runs[pid] = _runs([t.term for t in tokens if t.term])
             marks = _marks(tokens, wanted)
             spans[pid] = _spans(tokens, marks)
             matched = [tokens[i].term if marks[i] else None for i in range(len(tokens))]
@@ -74,6 +81,7 @@ class Reranker:
             if len(row[6].split()) < SHORT_PASSAGE_WORDS:
                 score *= SHORT_PASSAGE_PENALTY
             boosted.append((pid, score, row[1], row[2]))
+        boosted = _echoes_after_originals(boosted, rows, runs)
         boosted.sort(key=lambda item: (-round(item[1], 9), item[2], item[3]))
         return [(pid, score) for pid, score, _, _ in boosted], spans
 
@@ -92,6 +100,31 @@ class Reranker:
                 self._section_terms.clear()
             self._section_terms[section] = terms
         return any(_occurs(terms, c.terms) for c in targets)
+
+
+def _runs(terms: Sequence[str]) -> set[tuple[str, ...]]:
+    return {tuple(terms[i : i + ECHO_RUN]) for i in range(len(terms) - ECHO_RUN + 1)}
+
+
+def _echoes_after_originals(
+    boosted: list[tuple[int, float, str, int]],
+    rows: dict[int, tuple],
+    runs: dict[int, set[tuple[str, ...]]],
+) -> list[tuple[int, float, str, int]]:
+    """Give a passage that quotes back an earlier one (another speaker, same episode, close
+    by) a score just under the original's, so that whoever said it first is quoted first."""
+    scores = {pid: score for pid, score, _, _ in boosted}
+    by_position = sorted(boosted, key=lambda item: (item[2], item[3]))
+    for later_index, (later, _, episode, ordinal) in enumerate(by_position):
+        for earlier, _, other_episode, other_ordinal in by_position[:later_index]:
+            if (
+                other_episode == episode
+                and 0 < ordinal - other_ordinal <= ECHO_DISTANCE
+                and rows[earlier][4] != rows[later][4]
+                and runs[earlier] & runs[later]
+            ):
+                scores[later] = min(scores[later], scores[earlier] * ECHO_MARGIN)
+    return [(pid, scores[pid], episode, ordinal) for pid, _, episode, ordinal in boosted]
 
 
 def _occurs(terms: Sequence[str], wanted: Sequence[str]) -> bool:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..models import Episode
-from ..text import fold
+from .analysis import vocabulary_of, words_of
 from .passages import PassageDraft
 from .records import PASSAGE_COLUMNS, episode_from_record, episode_record
 
@@ -63,8 +62,6 @@ SCHEMA = (
         passages INTEGER NOT NULL,
         PRIMARY KEY (episode_id, kind, name)
     )""",
-    "CREATE INDEX passages_by_section ON passages(section)",
-    "CREATE INDEX passages_by_speaker ON passages(speaker)",
     "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
     # Every folder of the corpus with its modification time when last looked at: a start
     # compares these few stamps instead of every file (see freshness.py).
@@ -75,7 +72,6 @@ SCHEMA = (
     ) WITHOUT ROWID""",
 )
 TABLES = ("tallies", "passages", "episodes", "failures", "vocabulary", "folders")
-VOCABULARY_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 class PassageStore:
@@ -91,6 +87,8 @@ class PassageStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=30000")
         self._next_id = 0
+        # Vocabulary changes of the open transaction, written at its end.
+        self._words: Counter[str] = Counter()
 
     def close(self) -> None:
         self.db.close()
@@ -144,8 +142,11 @@ class PassageStore:
                 if self._has_table("passages")
                 else 1
             )
+            self._words.clear()
             yield
+            self._save_words()
         except BaseException:
+            self._words.clear()
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
@@ -207,9 +208,15 @@ class PassageStore:
     # -- episodes and passages ----------------------------------------------------------------
 
     def add_episode(
-        self, episode: Episode, fmt: str, signature: tuple, drafts: Sequence[PassageDraft]
+        self,
+        episode: Episode,
+        fmt: str,
+        signature: tuple,
+        drafts: Sequence[PassageDraft],
+        vocabulary: dict[str, int],
     ) -> list[int]:
-        """Store an episode and its passages; returns the passage ids, in draft order."""
+        """Store an episode, its passages and its word counts; returns the passage ids, in
+        draft order."""
         size, mtime_ns, companions, digest = signature
         self.db.execute(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -235,7 +242,7 @@ class PassageStore:
                 for pid, d in zip(ids, drafts, strict=True)
             ],
         )
-        self._count_words((d.text for d in drafts), +1)
+        self._words.update(vocabulary)
         tallies: Counter[tuple[str, str]] = Counter()
         for draft in drafts:
             tallies["speaker", draft.speaker] += 1
@@ -255,20 +262,28 @@ class PassageStore:
             )
         ]
         if texts:
-            self._count_words(texts, -1)
+            counts: Counter[str] = Counter()
+            for text in texts:
+                counts.update(words_of(text))
+            self._words.subtract(vocabulary_of(counts))
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
         return bool(texts)
 
-    def _count_words(self, texts: Iterable[str], sign: int) -> None:
-        counts = Counter(VOCABULARY_WORD.findall(fold("\n".join(texts))))
+    def _save_words(self) -> None:
+        """Write the word counts gathered in this transaction: once, not per episode (a
+        thousand episodes share most of their words)."""
+        changes = [(word, n) for word, n in self._words.items() if n]
+        self._words.clear()
+        if not changes:
+            return
         self.db.executemany(
             "INSERT INTO vocabulary(word, count) VALUES (?, ?)"
             " ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
-            [(word, sign * count) for word, count in counts.items()],
+            changes,
         )
-        if sign < 0:
+        if any(n < 0 for _, n in changes):
             self.db.execute("DELETE FROM vocabulary WHERE count <= 0")
 
     # -- reading ------------------------------------------------------------------------------
@@ -332,17 +347,3 @@ class PassageStore:
 
     def all_passage_rows(self, order: str = "p.episode_id, p.ordinal") -> Iterator[tuple]:
         yield from self.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages p ORDER BY {order}")
-
-    def filtered(self, where: str, params: Sequence[object], limit: int, offset: int) -> list[int]:
-        """Passage ids in reading order that pass the filters (a query of filters only)."""
-        rows = self.db.execute(
-            f"SELECT p.id FROM passages p WHERE {where or '1'}"
-            " ORDER BY p.episode_id, p.ordinal LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        return [row[0] for row in rows]
-
-    def count_filtered(self, where: str, params: Sequence[object]) -> int:
-        return self.db.execute(
-            f"SELECT count(*) FROM passages p WHERE {where or '1'}", tuple(params)
-        ).fetchone()[0]

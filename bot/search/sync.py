@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import TranscriptError
 from ..transcripts.corpus import transcript_files
-from ..transcripts.formats import companions_of, format_of, parse_transcript
+from ..transcripts.formats import companions_of
 from ..transcripts.podcast_defaults import PodcastDefaults, load_podcast_defaults
 from .freshness import changed_folders, companion_stamp, content_digest, folder_stamps
 from .fulltext import FullTextIndex, PassageDoc
-from .passages import build_passages
+from .reading import ReadTranscript, read_all
 from .store import PassageStore
 
 
@@ -175,6 +175,8 @@ class Syncer:
         # Read again under the lock: another process may have done some of the work.
         known = self.store.known_episodes()
         failed = self.store.failures()
+        to_read: list[tuple[str, Path]] = []
+        signatures: dict[str, tuple] = {}
         present: set[str] = set()
         for episode_id, path in files:
             present.add(episode_id)
@@ -188,7 +190,15 @@ class Syncer:
                 if source in failed:
                     tally.errors.append(TranscriptError(*failed[source][4:]))
                     continue
-            self._refresh(episode_id, path, known_here and not stale, known, failed, tally)
+            signature = self._compare(episode_id, path, known_here and not stale, known, failed)
+            if signature is None:
+                tally.unchanged += 1
+            elif isinstance(signature, TranscriptError):
+                tally.errors.append(signature)
+                self._remove(episode_id, tally)
+            else:
+                to_read.append((episode_id, path))
+                signatures[episode_id] = signature
         for episode_id in known:
             if episode_id not in present:
                 self._remove(episode_id, tally)
@@ -197,17 +207,19 @@ class Syncer:
         for source in failed:
             if source not in live_sources:
                 self.store.forget_failure(source)
+        for episode_id, path, read in read_all(to_read, self.defaults):
+            self._store(episode_id, path, signatures[episode_id], read, tally)
 
-    def _refresh(
+    def _compare(
         self,
         episode_id: str,
         path: Path,
         known_here: bool,
         known: dict[str, tuple],
         failed: dict[str, tuple],
-        tally: _Tally,
-    ) -> None:
-        """Compare one transcript with what is stored; read it again if it changed."""
+    ) -> tuple | TranscriptError | None:
+        """None when the stored episode is still right; the cached error of a file that is
+        still broken; else the signature to store it under once read again."""
         source = str(path)
         stat = path.stat()
         # A transcript is read together with its sidecar and chapters: a change to any of
@@ -216,33 +228,34 @@ class Syncer:
         stamp = companion_stamp(companions)
         signature = (stat.st_size, stat.st_mtime_ns, stamp)
         if known_here and known[episode_id][1:4] == signature:
-            tally.unchanged += 1
-            return
+            return None
         if source in failed and failed[source][:3] == signature:
-            tally.errors.append(TranscriptError(*failed[source][4:]))
-            self._remove(episode_id, tally)
-            return
+            return TranscriptError(*failed[source][4:])
         digest = content_digest(path, companions)
         if known_here and known[episode_id][4] == digest:
             self.store.touch_episode(episode_id, *signature)
-            tally.unchanged += 1
-            return
+            return None
+        return (*signature, digest)
+
+    def _store(
+        self,
+        episode_id: str,
+        path: Path,
+        signature: tuple,
+        read: ReadTranscript | TranscriptError,
+        tally: _Tally,
+    ) -> None:
+        source = str(path)
         self._remove(episode_id, tally)
-        try:
-            transcript = parse_transcript(path, episode_id)
-        except TranscriptError as exc:
-            tally.errors.append(exc)
-            self.store.record_failure(
-                source, (*signature, digest), (exc.source, exc.line, exc.message)
-            )
+        if isinstance(read, TranscriptError):
+            tally.errors.append(read)
+            self.store.record_failure(source, signature, (read.source, read.line, read.message))
             return
         self.store.forget_failure(source)
-        episode = self.defaults.apply(transcript.episode)
-        drafts = build_passages(replace(transcript, episode=episode))
-        ids = self.store.add_episode(episode, format_of(path) or "", (*signature, digest), drafts)
+        ids = self.store.add_episode(read.episode, read.format, signature, read.drafts, read.words)
         self.fulltext.add(
-            PassageDoc(pid, episode.id, d.section, d.speaker, d.text)
-            for pid, d in zip(ids, drafts, strict=True)
+            PassageDoc(pid, read.episode.id, d.section, d.speaker, d.text, pairs)
+            for pid, d, pairs in zip(ids, read.drafts, read.pairs, strict=True)
         )
         tally.parsed += 1
         tally.changed = True

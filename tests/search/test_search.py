@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,20 @@ def test_counts_stop_at_a_cap_and_say_so(
     assert (result.total, result.total_capped, result.total_label) == (10, True, "10+")
     small = seed_library.search('"stack ranking"')
     assert (small.total_capped, small.total_label) == (False, "1")
+
+
+ECHO_CORPUS = Path(__file__).parent / "fixtures" / "echo"
+
+
+@pytest.mark.parametrize(
+    "query", ["managers hire people who will replace them", '"hire people who will replace them"']
+)
+def test_a_line_said_twice_is_quoted_from_whoever_said_it_first(tmp_path: Path, query: str) -> None:
+    """The host quoting the guest back a moment later does not outrank the guest's own words,
+    though the host's shorter passage scores higher on the words alone."""
+    library = Library.load(ECHO_CORPUS, tmp_path / "i.sqlite3")
+    try:
+        hits = library.search(query).hits
+        assert [h.speaker for h in hits[:2]] == ["Omar Haddad", "Dana Reyes"]
+    finally:
+        library.close()

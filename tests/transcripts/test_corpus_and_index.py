@@ -142,3 +142,67 @@ def test_fixing_a_broken_sidecar_brings_the_episode_back(tmp_path: Path) -> None
     assert library.errors == ()
     assert library.episode("bad-sidecar").title == "Fixed"
     library.close()
+
+
+def settle(folder: Path) -> None:
+    """Date the folder an hour back, as a corpus that has not changed in a while is."""
+    stat = folder.stat()
+    os.utime(folder, ns=(stat.st_atime_ns, stat.st_mtime_ns - 3600 * 10**9))
+
+
+def test_a_start_notices_transcripts_added_and_removed(tmp_path: Path) -> None:
+    """Adding or deleting a transcript changes its folder, which a start compares."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "garden-talk.md", corpus)
+    settle(corpus)
+    load(corpus, tmp_path).close()
+    shutil.copy(CORPUS / "bees.vtt", corpus)
+    library = load(corpus, tmp_path)
+    assert (library.report.parsed, library.report.unchanged) == (1, 1)
+    library.close()
+    (corpus / "garden-talk.md").unlink()
+    library = load(corpus, tmp_path)
+    assert library.report.removed == 1
+    assert [e.id for e in library.episodes()] == ["bees"]
+    library.close()
+
+
+def test_a_start_reads_no_transcript_when_no_folder_changed(tmp_path: Path) -> None:
+    """A start with settled folders compares folder stamps only: a file edited in place (its
+    folder untouched) waits for a full check, which `quotebot index` makes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "bees.vtt", corpus)
+    shutil.copy(CORPUS / "bees.yaml", corpus)
+    settle(corpus)
+    load(corpus, tmp_path).close()
+    sidecar = corpus / "bees.yaml"
+    folder = corpus.stat()
+    sidecar.write_text(sidecar.read_text().replace("Bees on the Roof", "Roof Bees"))
+    touch_later(sidecar)
+    # Rewriting a file in place leaves its folder's stamp as it was.
+    assert corpus.stat().st_mtime_ns == folder.st_mtime_ns
+    library = load(corpus, tmp_path)
+    assert (library.report.parsed, library.report.unchanged) == (0, 1)
+    assert library.episode("bees").title == "Bees on the Roof"
+    library.close()
+    library = Library.load(corpus, tmp_path / "i.sqlite3", full_check=True)
+    assert library.report.parsed == 1
+    assert library.episode("bees").title == "Roof Bees"
+    library.close()
+
+
+def test_a_missing_full_text_index_is_refilled_from_the_stored_passages(tmp_path: Path) -> None:
+    """Deleting the full-text folder loses nothing: the next open rebuilds it from the
+    passages the SQLite file holds, without reading a transcript again."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "garden-talk.md", corpus)
+    settle(corpus)
+    load(corpus, tmp_path).close()
+    shutil.rmtree(tmp_path / "i.sqlite3.fulltext")
+    library = load(corpus, tmp_path)
+    assert library.report.parsed == 0
+    assert library.search("raised beds").hits
+    library.close()
