@@ -41,12 +41,11 @@ def build_analyzer() -> tantivy.TextAnalyzer:
 
 
 @dataclass(frozen=True)
-class Token:
-    """One word of a text: where it stands and the term it is indexed as ('' if none)."""
+class Tokens:
+    """The words of a text: their character spans and, in step, their terms ('' if none)."""
 
-    start: int
-    end: int
-    term: str
+    spans: list[tuple[int, int]]
+    terms: list[str]
 
 
 class Terms:
@@ -57,16 +56,16 @@ class Terms:
         self._stems: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def stem(self, folded: str) -> str:
-        """The index term of one folded word ('' when the index drops it)."""
-        stem = self._stems.get(folded)
+    def stem(self, word: str) -> str:
+        """The index term of one word ('' when the index drops it)."""
+        stem = self._stems.get(word)
         if stem is None:
-            produced = self.analyzer.analyze(folded)
+            produced = self.analyzer.analyze(word)
             stem = produced[0] if len(produced) == 1 else ""
             with self._lock:
                 if len(self._stems) >= STEM_CACHE_LIMIT:
                     self._stems.clear()
-                self._stems[folded] = stem
+                self._stems[word] = stem
         return stem
 
     def of(self, text: str) -> list[str]:
@@ -85,15 +84,16 @@ class Terms:
             found = [t for t in found if t]
         return found
 
-    def tokens(self, text: str) -> list[Token]:
+    def tokens(self, text: str) -> Tokens:
         """Every word of a text with its character span and term."""
-        folded = fold(text)
-        if len(folded) != len(text):
-            # Folding changed lengths (ligatures, ß): find words in the text as written.
-            return [
-                Token(m.start(), m.end(), self.stem(fold(m.group()))) for m in TOKEN.finditer(text)
-            ]
-        return [Token(m.start(), m.end(), self.stem(m.group())) for m in TOKEN.finditer(folded)]
+        # Words as written: the analyzer lower-cases and folds them itself, as it did when
+        # indexing, and the text need not be folded first (a cost on every passage shown).
+        matches = list(TOKEN.finditer(text))
+        words = [m.group() for m in matches]
+        terms = list(map(self._stems.get, words))
+        if None in terms:
+            terms = [self.stem(w) if t is None else t for w, t in zip(words, terms, strict=True)]
+        return Tokens([m.span() for m in matches], terms)
 
 
 def words_of(text: str) -> list[str]:

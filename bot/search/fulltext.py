@@ -153,7 +153,12 @@ class FullTextIndex:
 
     def value_filter(self, field: str, values: Sequence[str]) -> Query:
         """Passages whose raw `field` is one of `values`; scores nothing."""
-        query = Query.term_set_query(self.schema, field, list(values))
+        # One value (the usual case) as a plain term: it is intersected by skipping through
+        # its postings, where a term set would first collect every passage it matches.
+        if len(values) == 1:
+            query = Query.term_query(self.schema, field, values[0])
+        else:
+            query = Query.term_set_query(self.schema, field, list(values))
         return Query.const_score_query(query, 0.0)
 
     @staticmethod

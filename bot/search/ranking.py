@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from .analysis import Terms, Token
+from .analysis import Terms
 from .plan import Clause
 
 SECTION_BOOST = 1.3
@@ -42,7 +43,7 @@ class Wanted:
     content: tuple[Clause, ...]
     phrases: tuple[Clause, ...]
 
-    @property
+    @cached_property
     def word_terms(self) -> frozenset[str]:
         return frozenset(t for c in self.words for t in c.terms)
 
@@ -68,10 +69,10 @@ class Reranker:
         for pid, score in ranked:
             row = rows[pid]
             tokens = self.terms.tokens(row[6])
-            runs[pid] = _runs([t.term for t in tokens if t.term])
-            marks = _marks(tokens, wanted)
-            spans[pid] = _spans(tokens, marks)
-            matched = [tokens[i].term if marks[i] else None for i in range(len(tokens))]
+            runs[pid] = _runs([t for t in tokens.terms if t])
+            marks = _marks(tokens.terms, wanted)
+            spans[pid] = _spans(tokens.spans, marks)
+            matched = [t if m else None for t, m in zip(tokens.terms, marks, strict=True)]
             if len(wanted.words) > 1 and _has_run(matched, phrase_length):
                 score *= PHRASE_BOOST
             if len(content) > 1 and _window(matched, len(content)) <= len(content) + NEAR_DISTANCE:
@@ -87,7 +88,7 @@ class Reranker:
 
     def spans(self, text: str, wanted: Wanted) -> Spans:
         tokens = self.terms.tokens(text)
-        return _spans(tokens, _marks(tokens, wanted))
+        return _spans(tokens.spans, _marks(tokens.terms, wanted))
 
     def _in_section(self, section: str, targets: Sequence[Clause]) -> bool:
         """Whether the section title holds one of the words or phrases."""
@@ -134,14 +135,10 @@ def _occurs(terms: Sequence[str], wanted: Sequence[str]) -> bool:
     return any(tuple(terms[i : i + size]) == tuple(wanted) for i in range(len(terms) - size + 1))
 
 
-def _marks(tokens: Sequence[Token], wanted: Wanted) -> list[int]:
+def _marks(terms: Sequence[str], wanted: Wanted) -> list[int]:
     """Per token: 0 unmatched, 1 a matched word, 2 the start of a phrase, 3 inside one."""
-    marks = [0] * len(tokens)
     word_terms = wanted.word_terms
-    for i, token in enumerate(tokens):
-        if token.term in word_terms:
-            marks[i] = 1
-    terms = [t.term for t in tokens]
+    marks = [1 if term in word_terms else 0 for term in terms]
     for phrase in wanted.phrases:
         size = len(phrase.terms)
         for i in range(len(terms) - size + 1):
@@ -152,14 +149,14 @@ def _marks(tokens: Sequence[Token], wanted: Wanted) -> list[int]:
     return marks
 
 
-def _spans(tokens: Sequence[Token], marks: Sequence[int]) -> Spans:
+def _spans(token_spans: Sequence[tuple[int, int]], marks: Sequence[int]) -> Spans:
     """Character spans of the matched words; a phrase is one span."""
     spans: list[tuple[int, int]] = []
-    for token, mark in zip(tokens, marks, strict=True):
+    for (start, end), mark in zip(token_spans, marks, strict=True):
         if mark == 3 and spans:
-            spans[-1] = (spans[-1][0], token.end)
+            spans[-1] = (spans[-1][0], end)
         elif mark:
-            spans.append((token.start, token.end))
+            spans.append((start, end))
     return tuple(spans)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from .passages import PassageDraft, build_passages
 
 # Below this many transcripts, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 40
-CHUNK = 16
+BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -79,15 +79,38 @@ def read_all(
     # parse and return data; they touch none of the parent's threads or connections.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(
-            read_transcript,
-            [episode_id for episode_id, _ in jobs],
-            [path for _, path in jobs],
-            [defaults] * len(jobs),
-            chunksize=CHUNK,
-        )
-        for (episode_id, path), result in zip(jobs, results, strict=True):
-            yield episode_id, path, result
+        # A window of batches in flight: readers run ahead of the writer, but read transcripts
+        # never pile up in memory when writing is the slower side.
+        batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
+        pending: deque[Future] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_read_batch, batch, defaults))
+            if len(pending) >= workers * 2:
+                yield from _unpacked(pending.popleft().result())
+        while pending:
+            yield from _unpacked(pending.popleft().result())
+
+
+# An error crosses the process boundary as its fields (TranscriptError does not pickle).
+_Packed = tuple[str, Path, "ReadTranscript | tuple[str, int, str]"]
+
+
+def _read_batch(batch: Sequence[tuple[str, Path]], defaults: PodcastDefaults) -> list[_Packed]:
+    packed: list[_Packed] = []
+    for episode_id, path in batch:
+        read = read_transcript(episode_id, path, defaults)
+        if isinstance(read, TranscriptError):
+            packed.append((episode_id, path, (read.source, read.line, read.message)))
+        else:
+            packed.append((episode_id, path, read))
+    return packed
+
+
+def _unpacked(
+    packed: list[_Packed],
+) -> Iterator[tuple[str, Path, ReadTranscript | TranscriptError]]:
+    for episode_id, path, read in packed:
+        yield episode_id, path, TranscriptError(*read) if isinstance(read, tuple) else read
 
 
 def _usable_cores() -> int:

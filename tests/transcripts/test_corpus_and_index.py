@@ -206,3 +206,32 @@ def test_a_missing_full_text_index_is_refilled_from_the_stored_passages(tmp_path
     assert library.report.parsed == 0
     assert library.search("raised beds").hits
     library.close()
+
+
+def test_worker_processes_index_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big corpus is read by worker processes; the index holds the same as when one
+    process reads it, broken files reported the same way."""
+    import bot.search.reading
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(6):
+        shutil.copy(CORPUS / "garden-talk.md", corpus / f"garden-{number}.md")
+    shutil.copy(MALFORMED / "no-header.vtt", corpus)
+    answers = []
+    for threshold in (1_000_000, 2):
+        monkeypatch.setattr(bot.search.reading, "POOL_THRESHOLD", threshold)
+        library = Library.load(corpus, tmp_path / f"i-{threshold}.sqlite3")
+        answers.append(
+            (
+                [e.id for e in library.episodes()],
+                [(h.key, round(h.score, 6), h.highlights) for h in library.search("beds").hits],
+                [(Path(e.source).name, e.line) for e in library.errors],
+                sorted(library.engine.speller.counts.items()),
+            )
+        )
+        library.close()
+    assert answers[0] == answers[1]
+    assert len(answers[0][0]) == 6 and answers[0][2] == [("no-header.vtt", 1)]
