@@ -225,7 +225,13 @@ class Library:
 
     def _passages_by_id(self, ids: Sequence[int]) -> dict[int, Passage]:
         rows = self.index.store.passage_rows(ids)
-        return {pid: passage_from_row(row, self._episodes) for pid, row in rows.items()}
+        # Another process may have re-read an episode since this one opened the index: its
+        # passages are left out rather than shown half-known.
+        return {
+            pid: passage_from_row(row, self._episodes)
+            for pid, row in rows.items()
+            if row[1] in self._episodes
+        }
 
     def _filter_choices(self, section_counts: list[tuple[str, str, int]]) -> dict[str, Choices]:
         section_sizes: dict[str, int] = {}

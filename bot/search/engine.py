@@ -107,7 +107,11 @@ class SearchEngine:
             self._cache.put(key, ranking)
         page = ranking.scores[offset : offset + limit]
         passages = self.load_passages([pid for pid, _ in page])
-        hits = tuple(Hit(passages[pid], score, ranking.spans.get(pid, ())) for pid, score in page)
+        hits = tuple(
+            Hit(passages[pid], score, ranking.spans.get(pid, ()))
+            for pid, score in page
+            if pid in passages
+        )
         return SearchResult(
             query,
             hits,
@@ -178,6 +182,7 @@ class SearchEngine:
         self, ranked: list[tuple[int, float]], wanted: Wanted
     ) -> tuple[list[tuple[int, float]], dict[int, Spans]]:
         rows = self.index.store.passage_rows([pid for pid, _ in ranked])
+        ranked = [(pid, score) for pid, score in ranked if pid in rows]
         scores: list[tuple[int, float]] = []
         spans: dict[int, Spans] = {}
         for start in range(0, len(ranked), CANDIDATES):
@@ -213,5 +218,5 @@ class SearchEngine:
         query_filters = self.index.fulltext.all_of(self.planner.narrowing(filters))
         ids, total = self.index.fulltext.in_order(query_filters, limit, offset)
         passages = self.load_passages(ids)
-        hits = tuple(Hit(passages[pid], 0.0) for pid in ids)
+        hits = tuple(Hit(passages[pid], 0.0) for pid in ids if pid in passages)
         return SearchResult(query, hits, total, offset)

@@ -55,7 +55,7 @@ class PassageDoc:
 
 
 class FullTextIndex:
-    """Opening, writing and asking the tantivy index. A reader reloads on the writer's commit."""
+    """Opening, writing and asking the tantivy index."""
 
     def __init__(self, folder: Path, terms: Terms) -> None:
         self.folder = folder
@@ -83,7 +83,9 @@ class FullTextIndex:
     def _register(self, index: tantivy.Index) -> None:
         # Tokenizers are not stored with the index: every opener registers the same one.
         index.register_tokenizer(ANALYZER_NAME, self.terms.analyzer)
-        index.config_reader(reload_policy="commit")
+        # A process serves the index as it opened it (its episode list is read once); its own
+        # sync reloads explicitly, another process's on the next start.
+        index.config_reader(reload_policy="manual")
 
     @property
     def schema(self) -> tantivy.Schema:
