@@ -7,6 +7,7 @@ import logging
 import os
 import random
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from .models import (
     SectionInfo,
     SpeakerInfo,
 )
+from .search.catalog import EpisodeCatalog
 from .search.engine import Filters, SearchEngine
 from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport
@@ -65,15 +67,12 @@ class Library:
         self.corpus = corpus
         self.index = index
         self.report = report
-        self._episodes = {episode.id: episode for episode in index.store.episodes()}
+        # A start reads episode ids and a few totals; records, section lists and the folded
+        # filter values are read when first asked for (see bot/search/catalog.py).
+        self._episodes = EpisodeCatalog(index.store)
         self._speakers = self._speaker_infos()
-        section_counts = index.store.section_counts()
-        self._sections = [
-            SectionInfo(title, episode_id, count)
-            for episode_id, title, count in section_counts
-            if title
-        ]
-        self._choices = self._filter_choices(section_counts)
+        self._choices: dict[str, Choices] = {}
+        self._choices_lock = threading.Lock()
         # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
         self.search_observer: Callable[[str, float, int | None], None] | None = None
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
@@ -188,7 +187,7 @@ class Library:
             yield passage_from_row(row, self._episodes)
 
     def episodes(self) -> list[Episode]:
-        return list(self._episodes.values())
+        return self._episodes.all()
 
     def episode(self, episode_id: str) -> Episode:
         return self._episodes[episode_id]
@@ -200,12 +199,17 @@ class Library:
         """Section titles in reading order, episode by episode."""
         order = {
             (episode.id, title): position
-            for episode in self._episodes.values()
+            for episode in self._episodes.all()
             for position, title in enumerate(episode.sections)
         }
         episode_order = {episode_id: n for n, episode_id in enumerate(self._episodes)}
+        sections = [
+            SectionInfo(title, episode_id, count)
+            for episode_id, title, count in self.index.store.section_counts()
+            if title
+        ]
         return sorted(
-            self._sections,
+            sections,
             key=lambda s: (
                 episode_order.get(s.episode_id, 0),
                 order.get((s.episode_id, s.title), 0),
@@ -233,28 +237,25 @@ class Library:
             if row[1] in self._episodes
         }
 
-    def _filter_choices(self, section_counts: list[tuple[str, str, int]]) -> dict[str, Choices]:
-        section_sizes: dict[str, int] = {}
-        episode_sizes: dict[str, int] = {}
-        for section in self._sections:
-            section_sizes[section.title] = section_sizes.get(section.title, 0) + section.passages
-        # Untitled sections count too: an episode's size is all of its passages.
-        for episode_id, _, count in section_counts:
-            episode_sizes[episode_id] = episode_sizes.get(episode_id, 0) + count
-        episodes = list(self._episodes.values())
-        return {
-            "speaker": Choices(
-                [s.name for s in self._speakers],
-                [" ".join((s.name, *s.aliases)) for s in self._speakers],
-                [s.passages for s in self._speakers],
-            ),
-            "section": Choices(list(section_sizes), sizes=list(section_sizes.values())),
-            "episode": Choices(
-                [e.id for e in episodes],
-                [f"{e.id} {e.title}" for e in episodes],
-                [episode_sizes.get(e.id, 0) for e in episodes],
-            ),
-        }
+    def _filter_choices(self, field: str) -> Choices:
+        """The values a filter can take, folded on first use."""
+        with self._choices_lock:
+            if field not in self._choices:
+                if field == "speaker":
+                    self._choices[field] = Choices(
+                        [s.name for s in self._speakers],
+                        [" ".join((s.name, *s.aliases)) for s in self._speakers],
+                    )
+                elif field == "section":
+                    titles = [name for name, _ in self.index.store.totals("section") if name]
+                    self._choices[field] = Choices(titles)
+                else:
+                    titles = self._episodes.titles()
+                    self._choices[field] = Choices(
+                        [episode_id for episode_id, _ in titles],
+                        [f"{episode_id} {title}" for episode_id, title in titles],
+                    )
+            return self._choices[field]
 
     def _filters(self, query: ParsedQuery) -> Filters:
         """Resolve the query's filters, or raise UnknownFilterValue listing the valid ones."""
@@ -266,11 +267,11 @@ class Library:
         ):
             if not value:
                 continue
-            choices = self._choices[field]
+            choices = self._filter_choices(field)
             found = choices.resolve(value)
             if not found:
                 valid = (
-                    [e.title for e in self._episodes.values()]
+                    [title for _, title in self._episodes.titles()]
                     if field == "episode"
                     else choices.options
                 )

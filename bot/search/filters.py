@@ -14,15 +14,9 @@ FUZZY_CUTOFF = 80
 class Choices:
     """The values one filter can take, folded once so that each query only compares."""
 
-    def __init__(
-        self,
-        options: Sequence[str],
-        labels: Sequence[str] | None = None,
-        sizes: Sequence[int] | None = None,
-    ) -> None:
+    def __init__(self, options: Sequence[str], labels: Sequence[str] | None = None) -> None:
         self.options = list(options)
         self.folded = [fold(label) for label in (labels or options)]
-        self.sizes = dict(zip(self.options, sizes or [0] * len(self.options), strict=True))
 
     def resolve(self, value: str) -> list[str]:
         """Options matching `value`: exact, then word prefix, then substring, then fuzzy."""
@@ -40,10 +34,6 @@ class Choices:
         )
         ranked = sorted(matches, key=lambda m: (-m[1], m[2]))
         return _unique([self.options[index] for _, _, index in ranked])
-
-    def size(self, options: Sequence[str]) -> int:
-        """How many passages the given options cover."""
-        return sum(self.sizes.get(option, 0) for option in options)
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -63,6 +63,13 @@ SCHEMA = (
         PRIMARY KEY (episode_id, kind, name)
     )""",
     "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
+    # Passages per speaker, section title and episode over the whole index.
+    """CREATE TABLE totals (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        passages INTEGER NOT NULL,
+        PRIMARY KEY (kind, name)
+    ) WITHOUT ROWID""",
     # Every folder of the corpus with its modification time when last looked at: a start
     # compares these few stamps instead of every file (see freshness.py).
     """CREATE TABLE folders (
@@ -71,7 +78,6 @@ SCHEMA = (
         seen_ns INTEGER NOT NULL
     ) WITHOUT ROWID""",
 )
-TABLES = ("tallies", "passages", "episodes", "failures", "vocabulary", "folders")
 
 
 class PassageStore:
@@ -294,11 +300,45 @@ class PassageStore:
         episodes = [episode_from_record(json.loads(row[0])) for row in rows]
         return sorted(episodes, key=lambda e: (e.date or "", e.id))
 
-    def speaker_counts(self) -> list[tuple[str, int]]:
+    def episode_ids(self) -> list[str]:
+        """Every stored episode id, by date then id."""
+        rows = self.db.execute(
+            "SELECT id FROM episodes ORDER BY coalesce(json_extract(data, '$.date'), ''), id"
+        )
+        return [row[0] for row in rows]
+
+    def episode(self, episode_id: str) -> Episode:
+        row = self.db.execute("SELECT data FROM episodes WHERE id = ?", (episode_id,)).fetchone()
+        if row is None:
+            raise KeyError(episode_id)
+        return episode_from_record(json.loads(row[0]))
+
+    def episode_titles(self) -> list[tuple[str, str]]:
+        """(id, title) of every episode, by date then id (JSON read inside SQLite)."""
         return self.db.execute(
-            "SELECT name, sum(passages) FROM tallies WHERE kind = 'speaker'"
-            " GROUP BY name ORDER BY name"
+            "SELECT id, json_extract(data, '$.title') FROM episodes"
+            " ORDER BY coalesce(json_extract(data, '$.date'), ''), id"
         ).fetchall()
+
+    def totals(self, kind: str) -> list[tuple[str, int]]:
+        """(name, passages) per speaker, section title or episode, summed at indexing."""
+        return self.db.execute(
+            "SELECT name, passages FROM totals WHERE kind = ? ORDER BY name", (kind,)
+        ).fetchall()
+
+    def refresh_totals(self) -> None:
+        """Sum the per-episode tallies once, at indexing, so that a start reads a few rows."""
+        self.db.execute("DELETE FROM totals")
+        self.db.execute(
+            "INSERT INTO totals SELECT kind, name, sum(passages) FROM tallies GROUP BY kind, name"
+        )
+        self.db.execute(
+            "INSERT INTO totals SELECT 'episode', episode_id, sum(passages) FROM tallies"
+            " WHERE kind = 'section' GROUP BY episode_id"
+        )
+
+    def speaker_counts(self) -> list[tuple[str, int]]:
+        return self.totals("speaker")
 
     def section_counts(self) -> list[tuple[str, str, int]]:
         return self.db.execute(

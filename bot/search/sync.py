@@ -80,6 +80,7 @@ class Syncer:
                 if stale:
                     self.store.set_meta("podcast_defaults", self.defaults.digest)
                 if tally.changed:
+                    self.store.refresh_totals()
                     self.store.set_meta("passages", str(self.store.passage_count()))
                     # The full-text index commits first: should the SQLite commit then fail,
                     # the next open sees the two disagree and refills the full-text index.
