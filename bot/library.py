@@ -73,6 +73,8 @@ class Library:
         self._speakers = self._speaker_infos()
         self._choices: dict[str, Choices] = {}
         self._choices_lock = threading.Lock()
+        self._sections: list[SectionInfo] | None = None
+        self._sections_lock = threading.Lock()
         # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
         self.search_observer: Callable[[str, float, int | None], None] | None = None
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
@@ -196,7 +198,14 @@ class Library:
         return list(self._speakers)
 
     def sections(self) -> list[SectionInfo]:
-        """Section titles in reading order, episode by episode."""
+        """Section titles in reading order, episode by episode (gathered once, on first use:
+        chat replies ask for them to suggest topics)."""
+        with self._sections_lock:
+            if self._sections is None:
+                self._sections = self._gather_sections()
+            return list(self._sections)
+
+    def _gather_sections(self) -> list[SectionInfo]:
         order = {
             (episode.id, title): position
             for episode in self._episodes.all()

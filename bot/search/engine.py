@@ -26,6 +26,14 @@ COUNT_CAP = 1000
 # A term's document frequency counts deleted passages until segments merge: only a bound well
 # past the cap is taken as "at least COUNT_CAP" without counting.
 BOUND_SLACK = 4
+# A filter that at least this share of passages pass is applied after ranking a wider pool
+# without it (at most WIDEST deep), rather than inside the match: intersecting a common word
+# with half the catalogue costs more than skipping through the word's best blocks.
+BROAD_FILTER_SHARE = 0.1
+WIDEST = 2000
+# An expected match count this far past the cap (the filter and the words taken as
+# independent) reads "1000+" without counting.
+ESTIMATE_SLACK = 20
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,10 @@ class SearchEngine:
         depth: int,
     ) -> tuple[list[tuple[int, float]], int] | None:
         """The best `depth` matches by bm25 and how many match (None when nothing does)."""
+        if filters and (len(clauses) == 1 or not match_all):
+            found = self._top_broadly_filtered(clauses, match_all, with_section, filters, depth)
+            if found is not None:
+                return found
         bound = self.planner.lower_bound(clauses, match_all, filters)
         # Counting visits every match; a bound far past the cap says "1000+" for free.
         counted = bound < COUNT_CAP * BOUND_SLACK
@@ -177,6 +189,40 @@ class SearchEngine:
         if not ranked:
             return None
         return ranked, (total if counted else COUNT_CAP)
+
+    def _top_broadly_filtered(
+        self,
+        clauses: list[Clause],
+        match_all: bool,
+        with_section: bool,
+        filters: Filters,
+        depth: int,
+    ) -> tuple[list[tuple[int, float]], int] | None:
+        """Rank without a broad filter, then keep the passages that pass it. The filter adds
+        nothing to a score, so the order is the one ranking with it gives. None when the
+        filter is narrow or too few of the wider pool pass: then it is applied in the match."""
+        share = self.planner.filter_share(filters)
+        if share < BROAD_FILTER_SHARE:
+            return None
+        wide = min(WIDEST, int(depth / share * 2) + CANDIDATES)
+        unfiltered = self.planner.query(clauses, match_all, with_section, Filters())
+        ranked, _ = self.index.fulltext.top(unfiltered, wide, count=False)
+        if not ranked:
+            return None
+        narrowing = self.index.fulltext.all_of(self.planner.narrowing(filters))
+        passing = self.index.fulltext.passing(narrowing, [pid for pid, _ in ranked])
+        kept = [(pid, score) for pid, score in ranked if pid in passing]
+        if len(ranked) < wide:
+            # Every match was in the pool: the count is exact.
+            return (kept[:depth], len(kept)) if kept else None
+        if len(kept) < depth:
+            return None
+        frequency = max(self.planner.frequency(c) for c in clauses)
+        if frequency * share >= COUNT_CAP * ESTIMATE_SLACK:
+            return kept[:depth], COUNT_CAP
+        query = self.planner.query(clauses, match_all, with_section, filters)
+        _, total = self.index.fulltext.top(query, 1, count=True)
+        return kept[:depth], total
 
     def _rerank(
         self, ranked: list[tuple[int, float]], wanted: Wanted

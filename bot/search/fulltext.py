@@ -32,7 +32,8 @@ WRITER_HEAP = 256_000_000
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_unsigned_field(PASSAGE_ID, fast=True)
+    # Indexed too, so that a query can be checked against a given set of passages.
+    builder.add_unsigned_field(PASSAGE_ID, indexed=True, fast=True)
     builder.add_text_field(TEXT, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(SECTION, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(PAIRS, tokenizer_name="whitespace", index_option="freq")
@@ -189,6 +190,16 @@ class FullTextIndex:
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
         return [int(pid) for pid in ids], result.count
+
+    def passing(self, query: Query, ids: Sequence[int]) -> set[int]:
+        """Which of `ids` match `query` (a few hundred at most: the id set leads the walk)."""
+        if not ids:
+            return set()
+        among = Query.term_set_query(self.schema, PASSAGE_ID, list(ids))
+        searcher = self.searcher()
+        result = searcher.search(self.all_of([query, among]), len(ids), count=False)
+        addresses = [address for _, address in result.hits]
+        return {int(pid) for pid in searcher.fast_field_values(PASSAGE_ID, addresses)}
 
     def top(self, query: Query, limit: int, count: bool) -> tuple[list[tuple[int, float]], int]:
         """(passage id, score) of the best `limit` matches, and how many match when `count`

@@ -103,6 +103,25 @@ class Planner:
         hits, _ = self.fulltext.top(self.fulltext.phrase(SECTION, clause.terms), 1, count=False)
         return bool(hits)
 
+    def filter_share(self, filters: Filters) -> float:
+        """Roughly what share of all passages pass the filters (fields taken as independent)."""
+        total = max(1, self.fulltext.doc_count())
+        share = 1.0
+        for field, values in (
+            (SPEAKER_VALUE, filters.speakers),
+            (SECTION_VALUE, filters.sections),
+            (EPISODE_VALUE, filters.episodes),
+        ):
+            if values:
+                share *= min(1.0, sum(self.fulltext.doc_freq(field, v) for v in values) / total)
+        return share
+
+    def frequency(self, clause: Clause) -> int:
+        """How many passages hold the clause in their text (a phrase: its rarest pair)."""
+        if clause.is_phrase:
+            return min(self.fulltext.doc_freq(PAIRS, p) for p in pair_terms(clause.terms))
+        return self.fulltext.doc_freq(TEXT, clause.terms[0])
+
     def lower_bound(self, clauses: Sequence[Clause], match_all: bool, filters: Filters) -> int:
         """At least this many passages match (0: no cheap bound). Without filters, a single
         clause, or any of several, matches at least as often as its most frequent term."""

@@ -225,6 +225,23 @@ def test_a_broad_filter_keeps_only_that_speaker_best_first(seed_library: Library
     assert first_page == sorted(first_page, reverse=True)
 
 
+def test_broad_filters_rank_the_same_applied_before_or_after(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranking a wider pool then dropping what fails a broad filter gives the hits, order and
+    total that filtering inside the match gives."""
+    import bot.search.engine
+
+    def answer() -> tuple[list[str], int]:
+        result = seed_library.search("speaker:stefan manager", limit=50)
+        return [h.key for h in result.hits], result.total
+
+    monkeypatch.setattr(seed_library.engine, "_cache", bot.search.engine.LruCache(0))
+    after = answer()
+    monkeypatch.setattr(bot.search.engine, "BROAD_FILTER_SHARE", 2.0)
+    assert answer() == after and len(after[0]) == 50
+
+
 def test_counts_stop_at_a_cap_and_say_so(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
