@@ -140,3 +140,26 @@ def test_an_unchanged_corpus_loads_while_another_process_writes(tmp_path: Path) 
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_an_index_from_an_older_version_is_rebuilt(tmp_path: Path) -> None:
+    """An index file left by an earlier quotebot (here: the FTS5 layout of version 7) is
+    dropped and built again on the first start, with nothing to do by hand."""
+    import sqlite3
+
+    corpus = corpus_with_seed(tmp_path)
+    old = sqlite3.connect(tmp_path / "i.sqlite3")
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    old.execute("INSERT INTO meta VALUES ('version', '7')")
+    old.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, text TEXT)")
+    old.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text)")
+    old.commit()
+    old.close()
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert library.report.parsed == 1
+    assert library.search("layoffs").hits
+    library.close()
+    tables = sqlite3.connect(tmp_path / "i.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'passages_fts%'"
+    )
+    assert tables.fetchall() == []
