@@ -29,7 +29,7 @@ BOUND_SLACK = 4
 # A filter that at least this share of passages pass is applied after ranking a wider pool
 # without it (at most WIDEST deep), rather than inside the match: intersecting a common word
 # with half the catalogue costs more than skipping through the word's best blocks.
-BROAD_FILTER_SHARE = 0.1
+BROAD_FILTER_SHARE = 0.05
 WIDEST = 2000
 # An expected match count this far past the cap (the filter and the words taken as
 # independent) reads "1000+" without counting.
@@ -185,7 +185,7 @@ class SearchEngine:
         # Counting visits every match; a bound far past the cap says "1000+" for free.
         counted = bound < COUNT_CAP * BOUND_SLACK
         query = self.planner.query(clauses, match_all, with_section, filters)
-        ranked, total = self.index.fulltext.top(query, depth, count=counted)
+        ranked, total, _ = self.index.fulltext.top(query, depth, count=counted)
         if not ranked:
             return None
         return ranked, (total if counted else COUNT_CAP)
@@ -204,14 +204,17 @@ class SearchEngine:
         share = self.planner.filter_share(filters)
         if share < BROAD_FILTER_SHARE:
             return None
-        wide = min(WIDEST, int(depth / share * 2) + CANDIDATES)
+        wide = min(WIDEST, int(depth / share * 3) + CANDIDATES)
         unfiltered = self.planner.query(clauses, match_all, with_section, Filters())
-        ranked, _ = self.index.fulltext.top(unfiltered, wide, count=False)
+        wanted = self.planner.codes(filters)
+        ranked, _, values = self.index.fulltext.top(unfiltered, wide, False, list(wanted))
         if not ranked:
             return None
-        narrowing = self.index.fulltext.all_of(self.planner.narrowing(filters))
-        passing = self.index.fulltext.passing(narrowing, [pid for pid, _ in ranked])
-        kept = [(pid, score) for pid, score in ranked if pid in passing]
+        kept = [
+            hit
+            for position, hit in enumerate(ranked)
+            if all(values[column][position] in codes for column, codes in wanted.items())
+        ]
         if len(ranked) < wide:
             # Every match was in the pool: the count is exact.
             return (kept[:depth], len(kept)) if kept else None
@@ -221,7 +224,7 @@ class SearchEngine:
         if frequency * share >= COUNT_CAP * ESTIMATE_SLACK:
             return kept[:depth], COUNT_CAP
         query = self.planner.query(clauses, match_all, with_section, filters)
-        _, total = self.index.fulltext.top(query, 1, count=True)
+        _, total, _ = self.index.fulltext.top(query, 1, count=True)
         return kept[:depth], total
 
     def _rerank(

@@ -10,6 +10,7 @@ SQLite.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,20 +27,32 @@ from .analysis import ANALYZER_NAME, Terms, pair_terms
 TEXT, SECTION, PAIRS = "text", "section", "pairs"
 SPEAKER_VALUE, SECTION_VALUE, EPISODE_VALUE = "speaker_value", "section_value", "episode_value"
 PASSAGE_ID = "id"
+# The same three values as 64-bit digests in columns (fast fields), so that a page of hits can
+# be checked against a filter without a query; see value_code().
+CODE_FIELDS = {
+    SPEAKER_VALUE: "speaker_code",
+    SECTION_VALUE: "section_code",
+    EPISODE_VALUE: "episode_code",
+}
 # A bigger heap means fewer, larger segments written and less merging during a build.
 WRITER_HEAP = 256_000_000
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    # Indexed too, so that a query can be checked against a given set of passages.
-    builder.add_unsigned_field(PASSAGE_ID, indexed=True, fast=True)
+    builder.add_unsigned_field(PASSAGE_ID, fast=True)
     builder.add_text_field(TEXT, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(SECTION, tokenizer_name=ANALYZER_NAME, index_option="position")
     builder.add_text_field(PAIRS, tokenizer_name="whitespace", index_option="freq")
     for name in (SPEAKER_VALUE, SECTION_VALUE, EPISODE_VALUE):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+        builder.add_unsigned_field(CODE_FIELDS[name], fast=True)
     return builder.build()
+
+
+def value_code(value: str) -> int:
+    """A filter value as a 64-bit number (two values sharing one is a 1-in-2^64 chance)."""
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class FullTextIndex:
         self.terms = terms
         self.index = self._open()
         self._writer: tantivy.IndexWriter | None = None
+        self._codes: dict[str, int] = {}
 
     def _open(self) -> tantivy.Index:
         schema = build_schema()
@@ -116,10 +130,20 @@ class FullTextIndex:
             if pairs is None:
                 pairs = " ".join(pair_terms(self.terms.of(doc.text)))
             document.add_text(PAIRS, pairs)
-            document.add_text(SPEAKER_VALUE, doc.speaker)
-            document.add_text(SECTION_VALUE, doc.section)
-            document.add_text(EPISODE_VALUE, doc.episode_id)
+            for field, value in (
+                (SPEAKER_VALUE, doc.speaker),
+                (SECTION_VALUE, doc.section),
+                (EPISODE_VALUE, doc.episode_id),
+            ):
+                document.add_text(field, value)
+                document.add_unsigned(CODE_FIELDS[field], self._code(value))
             self._writer.add_document(document)
+
+    def _code(self, value: str) -> int:
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = value_code(value)
+        return code
 
     def remove_episode(self, episode_id: str) -> None:
         assert self._writer is not None, "begin() first"
@@ -191,22 +215,20 @@ class FullTextIndex:
         ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
         return [int(pid) for pid in ids], result.count
 
-    def passing(self, query: Query, ids: Sequence[int]) -> set[int]:
-        """Which of `ids` match `query` (a few hundred at most: the id set leads the walk)."""
-        if not ids:
-            return set()
-        among = Query.term_set_query(self.schema, PASSAGE_ID, list(ids))
-        searcher = self.searcher()
-        result = searcher.search(self.all_of([query, among]), len(ids), count=False)
-        addresses = [address for _, address in result.hits]
-        return {int(pid) for pid in searcher.fast_field_values(PASSAGE_ID, addresses)}
-
-    def top(self, query: Query, limit: int, count: bool) -> tuple[list[tuple[int, float]], int]:
-        """(passage id, score) of the best `limit` matches, and how many match when `count`
-        (counting visits every match, so callers ask only when no cheaper bound will do)."""
+    def top(
+        self, query: Query, limit: int, count: bool, columns: Sequence[str] = ()
+    ) -> tuple[list[tuple[int, float]], int, dict[str, list[int]]]:
+        """(passage id, score) of the best `limit` matches; how many match when `count`
+        (counting visits every match, so callers ask only when no cheaper bound will do); and
+        the values of the asked code `columns` for those matches, in the same order."""
         searcher = self.searcher()
         result = searcher.search(query, limit, count=count)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
         hits = [(int(pid), float(score)) for (score, _), pid in zip(result.hits, ids, strict=True)]
-        return hits, (result.count if count else -1)
+        values = {
+            column: [int(v or 0) for v in searcher.fast_field_values(column, addresses)]
+            for column in columns
+            if addresses
+        }
+        return hits, (result.count if count else -1), values

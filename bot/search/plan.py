@@ -9,6 +9,7 @@ from tantivy import Query
 
 from .analysis import Terms, pair_terms
 from .fulltext import (
+    CODE_FIELDS,
     EPISODE_VALUE,
     PAIRS,
     SECTION,
@@ -16,6 +17,7 @@ from .fulltext import (
     SPEAKER_VALUE,
     TEXT,
     FullTextIndex,
+    value_code,
 )
 
 
@@ -100,7 +102,7 @@ class Planner:
         return bool(ft.doc_freq(TEXT, term) or (with_section and ft.doc_freq(SECTION, term)))
 
     def _top_one(self, clause: Clause) -> bool:
-        hits, _ = self.fulltext.top(self.fulltext.phrase(SECTION, clause.terms), 1, count=False)
+        hits, _, _ = self.fulltext.top(self.fulltext.phrase(SECTION, clause.terms), 1, False)
         return bool(hits)
 
     def filter_share(self, filters: Filters) -> float:
@@ -115,6 +117,18 @@ class Planner:
             if values:
                 share *= min(1.0, sum(self.fulltext.doc_freq(field, v) for v in values) / total)
         return share
+
+    def codes(self, filters: Filters) -> dict[str, frozenset[int]]:
+        """The filters as code column -> the codes allowed (see fulltext.value_code)."""
+        return {
+            CODE_FIELDS[field]: frozenset(value_code(v) for v in values)
+            for field, values in (
+                (SPEAKER_VALUE, filters.speakers),
+                (SECTION_VALUE, filters.sections),
+                (EPISODE_VALUE, filters.episodes),
+            )
+            if values
+        }
 
     def frequency(self, clause: Clause) -> int:
         """How many passages hold the clause in their text (a phrase: its rarest pair)."""
