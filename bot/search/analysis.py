@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import tantivy
 
@@ -77,9 +78,10 @@ class Terms:
         # Indexing calls this for every passage: the cache is read in C (map), and words not
         # seen yet (rare once a few episodes are in) take the slow path.
         words = words if isinstance(words, list) else list(words)
-        found = list(map(self._stems.get, words))
-        if None in found:
-            found = [self.stem(w) if t is None else t for w, t in zip(words, found, strict=True)]
+        cached = list(map(self._stems.get, words))
+        if None in cached:
+            cached = [self.stem(w) if t is None else t for w, t in zip(words, cached, strict=True)]
+        found = cast(list[str], cached)
         if "" in found:
             found = [t for t in found if t]
         return found
@@ -90,10 +92,10 @@ class Terms:
         # indexing, and the text need not be folded first (a cost on every passage shown).
         matches = list(TOKEN.finditer(text))
         words = [m.group() for m in matches]
-        terms = list(map(self._stems.get, words))
-        if None in terms:
-            terms = [self.stem(w) if t is None else t for w, t in zip(words, terms, strict=True)]
-        return Tokens([m.span() for m in matches], terms)
+        cached = list(map(self._stems.get, words))
+        if None in cached:
+            cached = [self.stem(w) if t is None else t for w, t in zip(words, cached, strict=True)]
+        return Tokens([m.span() for m in matches], cast(list[str], cached))
 
 
 def words_of(text: str) -> list[str]:

@@ -253,7 +253,11 @@ class SearchEngine:
                 continue
             replacement = self.speller.correct(word)
             fixed = clause_of(terms, [replacement]) if replacement else None
-            if fixed is not None and self.planner.matches_any(fixed, with_section=False):
+            if (
+                replacement
+                and fixed is not None
+                and self.planner.matches_any(fixed, with_section=False)
+            ):
                 kept.append(replacement)
                 corrections.append(Correction(word, replacement))
             else:

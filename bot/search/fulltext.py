@@ -213,7 +213,7 @@ class FullTextIndex:
         )
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
-        return [int(pid) for pid in ids], result.count
+        return [_number(pid) for pid in ids], _count(result)
 
     def top(
         self, query: Query, limit: int, count: bool, columns: Sequence[str] = ()
@@ -225,10 +225,22 @@ class FullTextIndex:
         result = searcher.search(query, limit, count=count)
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values(PASSAGE_ID, addresses) if addresses else []
-        hits = [(int(pid), float(score)) for (score, _), pid in zip(result.hits, ids, strict=True)]
+        hits = [
+            (_number(pid), float(score)) for (score, _), pid in zip(result.hits, ids, strict=True)
+        ]
         values = {
-            column: [int(v or 0) for v in searcher.fast_field_values(column, addresses)]
+            column: [_number(v) for v in searcher.fast_field_values(column, addresses)]
             for column in columns
             if addresses
         }
-        return hits, (result.count if count else -1), values
+        return hits, (_count(result) if count else -1), values
+
+
+def _number(value: object) -> int:
+    """An unsigned fast-field value (the stub types them loosely)."""
+    return value if isinstance(value, int) else 0
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    # The result carries the count when one was asked for; the type stub leaves it out.
+    return int(result.count)  # type: ignore[attr-defined]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..models import Episode, Passage
 
 # The passage columns every read selects, in this order.
 PASSAGE_COLUMNS = "p.id, p.episode_id, p.ordinal, p.section, p.speaker, p.seconds, p.text"
 
 
-def passage_from_row(row: tuple, episodes: dict[str, Episode]) -> Passage:
+def passage_from_row(row: tuple, episodes: Mapping[str, Episode]) -> Passage:
     """A Passage from a row of PASSAGE_COLUMNS."""
     _, episode_id, ordinal, section, speaker, seconds, text = row
     return Passage(
