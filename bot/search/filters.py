@@ -17,10 +17,15 @@ class Choices:
     def __init__(self, options: Sequence[str], labels: Sequence[str] | None = None) -> None:
         self.options = list(options)
         self.folded = [fold(label) for label in (labels or options)]
+        # An option typed out in full (an episode id) is found without scanning the others:
+        # the scans below cost a few milliseconds per query at 10,000 episodes.
+        self.exact = {fold(option): option for option in self.options}
 
     def resolve(self, value: str) -> list[str]:
         """Options matching `value`: exact, then word prefix, then substring, then fuzzy."""
         wanted = fold(value).strip()
+        if wanted in self.exact:
+            return [self.exact[wanted]]
         for test in (
             lambda f: f == wanted,
             lambda f: f.startswith(wanted) or any(w.startswith(wanted) for w in f.split()),
