@@ -1,7 +1,7 @@
 """Reading a chat user's query: words, "exact phrases" and speaker:/section:/in:/episode: filters.
 
-Everything else a user might type (FTS5 operators, `*`, `-`, parentheses, stray quotes, emoji)
-is ordinary text here: only words survive into the search expression.
+Everything else a user might type (search-engine operators, `*`, `-`, parentheses, stray
+quotes, emoji) is ordinary text here: only words survive into the search.
 """
 
 from __future__ import annotations
@@ -75,12 +75,3 @@ def _dedupe(items: list[str]) -> list[str]:
             seen.add(item.casefold())
             kept.append(item)
     return kept
-
-
-def fts_term(word: str) -> str:
-    """One word as an FTS5 string: quoted, so nothing in it is an operator."""
-    return '"' + word.replace('"', '""') + '"'
-
-
-def fts_phrase(words: tuple[str, ...] | list[str]) -> str:
-    return fts_term(" ".join(words))
