@@ -5,7 +5,14 @@ from .advice.pool import AdvicePool, CurationError, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
-from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
+from .errors import (
+    LibraryUnavailable,
+    QueryError,
+    QuotebotError,
+    TranscriptError,
+    TranscriptWarning,
+    UnknownFilterValue,
+)
 from .library import Library
 from .logging_setup import configure_logging
 from .metrics import Metrics
@@ -39,6 +46,7 @@ __all__ = [
     "Episode",
     "Hit",
     "Library",
+    "LibraryUnavailable",
     "Metrics",
     "ParsedQuery",
     "Passage",
@@ -52,6 +60,7 @@ __all__ = [
     "SpeakerInfo",
     "Subscription",
     "TranscriptError",
+    "TranscriptWarning",
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",

@@ -6,13 +6,20 @@ import hashlib
 import logging
 import os
 import random
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .errors import (
+    LibraryUnavailable,
+    QueryError,
+    TranscriptError,
+    TranscriptWarning,
+    UnknownFilterValue,
+)
 from .models import (
     UNKNOWN_SPEAKER,
     Context,
@@ -29,6 +36,7 @@ from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport, passage_from_row
 from .search.query_parser import fts_phrase, parse_query
 from .transcripts.corpus import default_corpus
+from .transcripts.reading import unreadable_reason
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +99,19 @@ class Library:
         if not corpus_path.exists():
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
         path = index_path if index_path is not None else default_index_path(corpus_path)
-        index = SearchIndex(path)
-        # Skipped transcripts are in `report.errors`; each front end says so its own way.
-        report = index.sync(corpus_path)
+        try:
+            index = SearchIndex(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+        try:
+            # Skipped transcripts are in `report.errors`; each front end says so its own way.
+            report = index.sync(corpus_path)
+        except sqlite3.Error as exc:
+            index.close()
+            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+        except BaseException:
+            index.close()
+            raise
         return cls(corpus_path, index, report, cache_size)
 
     @classmethod
@@ -104,6 +122,8 @@ class Library:
         library = cls.load(corpus or settings.corpus, index or settings.index)
         for error in library.errors:
             log.warning("skipped %s", error)
+        for warning in library.warnings:
+            log.warning("%s", warning)
         return library
 
     def close(self) -> None:
@@ -113,6 +133,11 @@ class Library:
     def errors(self) -> tuple[TranscriptError, ...]:
         """Transcripts that could not be served, each naming its file and line."""
         return self.report.errors
+
+    @property
+    def warnings(self) -> tuple[TranscriptWarning, ...]:
+        """What is served but worth a look: the same episode twice, an empty corpus, …"""
+        return self.report.warnings
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -284,6 +309,22 @@ class Library:
             " AND ".join(n for n in narrowing if n),
             share if clauses else 1.0,
         )
+
+
+def _index_unusable(path: Path, exc: BaseException) -> str:
+    """One line saying why the index file cannot be used and which setting moves it."""
+    folder = path.parent
+    if str(path) != ":memory:" and folder.is_dir() and not os.access(folder, os.W_OK):
+        who = f"uid {os.geteuid()}" if hasattr(os, "geteuid") else "this user"
+        why = f"the folder {folder} is not writable by {who}"
+    elif isinstance(exc, OSError):
+        why = f"{exc.filename or folder}: {unreadable_reason(exc)}"
+    else:
+        why = str(exc)
+    return (
+        f"cannot use the search index {path}: {why}; set {INDEX_ENV} (or --index) to a file "
+        "in a folder quotebot can write"
+    )
 
 
 def _column_filter(column: str, values: Sequence[str]) -> str:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import TranscriptWarning
+
 # The speaker of subtitle cues that name nobody (a WebVTT cue without a `<v>` tag, SRT cues
 # before the first `NAME:`). Kept out of speaker aliases so `speaker:` filters never take it
 # for a person.
@@ -80,6 +82,8 @@ class Transcript:
 
     episode: Episode
     turns: tuple[Turn, ...]
+    # Lines served as they read but worth a look (e.g. a turn header in another style).
+    warnings: tuple[TranscriptWarning, ...] = ()
 
 
 @dataclass(frozen=True)

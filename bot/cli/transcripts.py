@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QuotebotError, TranscriptError
-from ..transcripts.corpus import default_corpus, episode_id_for, transcript_files
+from ..transcripts.corpus import default_corpus, discover, episode_id_for
 from ..transcripts.formats import FORMATS, companions_of, format_of, parse_transcript
+from ..transcripts.identity import duplicate_warning, episode_keys
 from ..transcripts.markdown_writer import round_trip_difference, to_markdown
 from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
 
@@ -25,6 +26,8 @@ def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None
 
     check = commands.add_parser("check", help="validate a folder (or file) of transcripts")
     check.add_argument("path", nargs="?", type=Path, help="default: the configured corpus")
+    # The other commands name the folder with --corpus, so check takes it too.
+    check.add_argument("--corpus", type=Path, help="the same as PATH")
     check.set_defaults(handler=run_check)
 
     convert = commands.add_parser(
@@ -60,19 +63,38 @@ def run_index(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate transcripts without touching the index: what each file holds, or its error."""
-    root = args.path or default_corpus()
+    if args.path and args.corpus and args.path != args.corpus:
+        raise QuotebotError("give the folder once: as PATH or as --corpus, not both")
+    root = args.path or args.corpus or default_corpus()
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {root}")
+    found = discover(root)
     totals = {"episodes": 0, "sections": 0, "turns": 0}
     speakers: set[str] = set()
-    errors: list[TranscriptError] = []
-    for episode_id, path in transcript_files(root):
+    errors: list[TranscriptError] = list(found.errors)
+    warnings = list(found.warnings)
+    for error in found.errors:
+        print(f"error  {error}")
+    # Read in order of preference, so that of one episode's files the first is the one kept.
+    kept: dict[str, Path] = {}
+    for episode_id, path in sorted(found.files, key=lambda item: found.preference[item[1]]):
         try:
             transcript = parse_transcript(path, episode_id)
         except TranscriptError as exc:
             errors.append(exc)
             print(f"error  {exc}")
             continue
+        keys = episode_keys(transcript)
+        original = next((key for key in keys if key in kept), None)
+        if original is not None:
+            warning = duplicate_warning(str(path), str(kept[original]), original)
+            warnings.append(warning)
+            print(f"warn   {warning}")
+            continue
+        kept.update((key, path) for key in keys)
+        for warning in transcript.warnings:
+            warnings.append(warning)
+            print(f"warn   {warning}")
         episode = transcript.episode
         totals["episodes"] += 1
         totals["sections"] += len(episode.sections)
@@ -83,14 +105,19 @@ def run_check(args: argparse.Namespace) -> int:
             f"ok     {path}  [{format_of(path)}{read_with}] {len(episode.sections)} sections, "
             f"{len(transcript.turns)} turns, speakers: {', '.join(episode.speakers)}"
         )
+    for warning in found.warnings:
+        print(f"warn   {warning}")
     summary = (
         f"{totals['episodes']} episodes, {totals['sections']} sections, {totals['turns']} turns, "
         f"{len(speakers)} speakers"
     )
     if errors:
         summary += f"; {len(errors)} file{'s' if len(errors) != 1 else ''} with errors"
+    if warnings:
+        summary += f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
     print(summary)
-    return EXIT_NO_RESULTS if errors else EXIT_OK
+    # Nothing to serve is as much a failure as a broken file.
+    return EXIT_NO_RESULTS if errors or not totals["episodes"] else EXIT_OK
 
 
 def run_convert(args: argparse.Namespace) -> int:

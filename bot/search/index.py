@@ -16,18 +16,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import TranscriptError
+from ..errors import TranscriptError, TranscriptWarning
 from ..models import Episode, Passage, Transcript
 from ..text import fold
-from ..transcripts.corpus import transcript_files
+from ..transcripts.corpus import discover
 from ..transcripts.formats import companions_of, format_of, parse_transcript
+from ..transcripts.identity import duplicate_warning, episode_keys
 from ..transcripts.podcast_defaults import PodcastDefaults, load_podcast_defaults
+from ..transcripts.reading import read_bytes, unreadable_reason
 from .passages import build_passages
 
 log = logging.getLogger(__name__)
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 
 SCHEMA = (
     """CREATE TABLE episodes (
@@ -70,6 +72,22 @@ SCHEMA = (
         passages INTEGER NOT NULL,
         PRIMARY KEY (episode_id, kind, name)
     )""",
+    # What tells two files of one episode apart from two episodes (see transcripts/identity.py).
+    """CREATE TABLE episode_keys (
+        key TEXT NOT NULL,
+        episode_id TEXT NOT NULL,
+        PRIMARY KEY (key, episode_id)
+    )""",
+    "CREATE INDEX episode_keys_by_episode ON episode_keys(episode_id)",
+    # Files not served because another file holds the same episode (`original`, by `key`).
+    """CREATE TABLE duplicates (
+        source TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
+        original TEXT NOT NULL,
+        key TEXT NOT NULL
+    )""",
     "CREATE INDEX passages_by_section ON passages(section)",
     "CREATE INDEX passages_by_speaker ON passages(speaker)",
     "CREATE TABLE vocabulary (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID",
@@ -102,6 +120,8 @@ TABLES = (
     "episodes",
     "failures",
     "vocabulary",
+    "episode_keys",
+    "duplicates",
 )
 
 # CROSS JOIN keeps FTS5 as the outer loop: otherwise SQLite may walk a filter's index and run
@@ -121,6 +141,9 @@ class SyncReport:
     unchanged: int
     errors: tuple[TranscriptError, ...]
     seconds: float
+    # Served, but worth a look: the same episode twice, a corpus with nothing to serve, lines
+    # that look like turns but do not read as one (in the transcripts read this time).
+    warnings: tuple[TranscriptWarning, ...] = ()
 
 
 class SearchIndex:
@@ -182,8 +205,12 @@ class SearchIndex:
     def sync(self, corpus: Path) -> SyncReport:
         """Re-read the transcripts that changed since the last sync; drop the ones that went."""
         started = time.perf_counter()
-        files = transcript_files(corpus)
-        errors: list[TranscriptError] = []
+        found = discover(corpus)
+        # One episode found in two files: the preferred file is read first and is the one kept.
+        rank = {str(path): found.preference.get(path, 0) for _, path in found.files}
+        files = sorted(found.files, key=lambda item: rank[str(item[1])])
+        errors: list[TranscriptError] = list(found.errors)
+        warnings: list[TranscriptWarning] = list(found.warnings)
         try:
             defaults = load_podcast_defaults(corpus)
         except TranscriptError as exc:
@@ -205,7 +232,15 @@ class SearchIndex:
                 " FROM failures"
             )
         }
-        quick = self._report_if_unchanged(files, known, failed, stale, errors, started)
+        doubles = {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT source, size, mtime_ns, companions, original, key FROM duplicates"
+            )
+        }
+        quick = self._report_if_unchanged(
+            files, known, failed, doubles, stale, errors, warnings, started
+        )
         if quick is not None:
             return quick
         parsed = unchanged = 0
@@ -215,12 +250,26 @@ class SearchIndex:
             for episode_id, path in files:
                 present.add(episode_id)
                 source = str(path)
-                stat = path.stat()
-                # A transcript is read together with its sidecar and chapters: a change to
-                # any of them (added, edited, removed) re-reads it.
-                companions = companions_of(path)
-                stamp = _companion_stamp(companions)
+                try:
+                    # A transcript is read together with its sidecar and chapters: a change to
+                    # any of them (added, edited, removed) re-reads it.
+                    stat, companions, stamp = _signature_of(path)
+                except TranscriptError as exc:
+                    # Not remembered as a failure: a chmod does not change the mtime.
+                    errors.append(exc)
+                    self._remove_episode(episode_id)
+                    continue
                 signature = (source, stat.st_size, stat.st_mtime_ns, stamp)
+                double = doubles.get(source)
+                if double is not None:
+                    original, key = double[3:]
+                    if double[:3] == signature[1:] and self._still_served(
+                        original, key, rank, rank[source]
+                    ):
+                        warnings.append(duplicate_warning(source, original, key))
+                        self._remove_episode(episode_id)
+                        continue
+                    self.db.execute("DELETE FROM duplicates WHERE source = ?", (source,))
                 if not stale and episode_id in known and known[episode_id][:4] == signature:
                     unchanged += 1
                     continue
@@ -229,7 +278,12 @@ class SearchIndex:
                     errors.append(TranscriptError(error_source, line, message))
                     self._remove_episode(episode_id)
                     continue
-                digest = _digest(path, companions)
+                try:
+                    digest = _digest(path, companions)
+                except TranscriptError as exc:
+                    errors.append(exc)
+                    self._remove_episode(episode_id)
+                    continue
                 if (
                     not stale
                     and episode_id in known
@@ -263,7 +317,18 @@ class SearchIndex:
                     )
                     continue
                 self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
-                self._add_episode(transcript, format_of(path) or "", stat, stamp, digest)
+                keys = episode_keys(transcript)
+                copy_of = self._keep_one(source, keys, rank, known, doubles)
+                if copy_of is not None:
+                    original, key = copy_of
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?)",
+                        (source, stat.st_size, stat.st_mtime_ns, stamp, original, key),
+                    )
+                    warnings.append(duplicate_warning(source, original, key))
+                    continue
+                warnings.extend(transcript.warnings)
+                self._add_episode(transcript, format_of(path) or "", stat, stamp, digest, keys)
                 parsed += 1
             gone = [episode_id for episode_id in known if episode_id not in present]
             for episode_id in gone:
@@ -272,6 +337,9 @@ class SearchIndex:
             for source in failed:
                 if source not in live_sources:
                     self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
+            for source in doubles:
+                if source not in live_sources:
+                    self.db.execute("DELETE FROM duplicates WHERE source = ?", (source,))
             if stale:
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('podcast_defaults', ?)",
@@ -288,26 +356,84 @@ class SearchIndex:
             # A big rebuild leaves the whole index in the write-ahead log; fold it back.
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return SyncReport(
-            parsed, len(gone), unchanged, tuple(errors), time.perf_counter() - started
+            parsed,
+            len(gone),
+            unchanged,
+            tuple(errors),
+            time.perf_counter() - started,
+            tuple(warnings),
         )
+
+    def _still_served(self, original: str, key: str, rank: dict[str, int], mine: int) -> bool:
+        """Whether the file this one was a copy of is still indexed, preferred and the same.
+
+        Files are synced in order of preference, so `original` has been synced already."""
+        if rank.get(original, mine) >= mine:
+            return False
+        row = self.db.execute(
+            "SELECT 1 FROM episode_keys k JOIN episodes e ON e.id = k.episode_id"
+            " WHERE k.key = ? AND e.source = ?",
+            (key, original),
+        ).fetchone()
+        return row is not None
+
+    def _keep_one(
+        self,
+        source: str,
+        keys: Sequence[str],
+        rank: dict[str, int],
+        known: dict[str, tuple],
+        doubles: dict[str, tuple],
+    ) -> tuple[str, str] | None:
+        """(original, key) when an indexed file holds the same episode and is preferred: then
+        `source` is the copy. An indexed copy that `source` is preferred to leaves the index
+        (recorded as a duplicate, so its own turn in this sync skips it)."""
+        marks = ",".join("?" * len(keys))
+        matches = self.db.execute(
+            f"SELECT k.key, e.id, e.source FROM episode_keys k JOIN episodes e"
+            f" ON e.id = k.episode_id WHERE k.key IN ({marks})",
+            tuple(keys),
+        ).fetchall()
+        mine = rank[source]
+        last = len(rank)
+        # The preferred file first; of its keys, the words (the plainer reason to give).
+        matches.sort(key=lambda match: (rank.get(match[2], last), not match[0].startswith("w")))
+        for key, _, other_source in matches:
+            if rank.get(other_source, last) < mine:
+                return other_source, key
+        for key, other_id, other_source in matches:
+            self._remove_episode(other_id)
+            if other_source in rank and known.get(other_id, ("",))[0] == other_source:
+                _, size, mtime_ns, stamp, _ = known[other_id]
+                doubles[other_source] = (size, mtime_ns, stamp, source, key)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?)",
+                    (other_source, size, mtime_ns, stamp, source, key),
+                )
+        return None
 
     def _report_if_unchanged(
         self,
         files: list[tuple[str, Path]],
         known: dict[str, tuple],
         failed: dict[str, tuple],
+        doubles: dict[str, tuple],
         stale: bool,
         errors: list[TranscriptError],
+        warnings: list[TranscriptWarning],
         started: float,
     ) -> SyncReport | None:
         """The report of a start where nothing changed, found without taking the write lock
         (a replica or a cron job starting while another process rebuilds need not wait)."""
-        if stale or len(files) != len(known) + len(failed):
+        if stale or len(files) != len(known) + len(failed) + len(doubles):
             return None
         still_broken: list[TranscriptError] = []
+        copies: list[TranscriptWarning] = []
         for episode_id, path in files:
-            stat = path.stat()
-            stamp = _companion_stamp(companions_of(path))
+            try:
+                stat, _, stamp = _signature_of(path)
+            except TranscriptError:
+                return None
             source = str(path)
             if known.get(episode_id, (None,))[:4] == (
                 source,
@@ -320,14 +446,29 @@ class SearchIndex:
                 error_source, line, message = failed[source][4:]
                 still_broken.append(TranscriptError(error_source, line, message))
                 continue
+            if doubles.get(source, (None,))[:3] == (stat.st_size, stat.st_mtime_ns, stamp):
+                copies.append(duplicate_warning(source, *doubles[source][3:]))
+                continue
             return None
         found = (*errors, *still_broken)
-        return SyncReport(0, 0, len(known), found, time.perf_counter() - started)
+        return SyncReport(
+            0, 0, len(known), found, time.perf_counter() - started, (*warnings, *copies)
+        )
 
     def _add_episode(
-        self, transcript: Transcript, fmt: str, stat: os.stat_result, stamp: str, digest: str
+        self,
+        transcript: Transcript,
+        fmt: str,
+        stat: os.stat_result,
+        stamp: str,
+        digest: str,
+        keys: Sequence[str] = (),
     ) -> None:
         self._changed = True
+        self.db.executemany(
+            "INSERT OR IGNORE INTO episode_keys VALUES (?, ?)",
+            [(key, transcript.episode.id) for key in keys],
+        )
         episode = self._defaults.apply(transcript.episode)
         transcript = replace(transcript, episode=episode)
         self.db.execute(
@@ -374,6 +515,7 @@ class SearchIndex:
             self._count_words(texts, -1)
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM episode_keys WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
 
     def _count_words(self, texts: Iterable[str], sign: int) -> None:
@@ -540,11 +682,20 @@ def _companion_stamp(companions: Sequence[tuple[str, Path]]) -> str:
 
 def _digest(path: Path, companions: Sequence[tuple[str, Path]]) -> str:
     """A digest of the transcript's content and its companions' (kind, name, content)."""
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+    digest = hashlib.blake2b(read_bytes(path), digest_size=16)
     for kind, companion in companions:
         digest.update(f"\0{kind}\0{companion.name}\0".encode())
-        digest.update(companion.read_bytes())
+        digest.update(read_bytes(companion))
     return digest.hexdigest()
+
+
+def _signature_of(path: Path) -> tuple[os.stat_result, list[tuple[str, Path]], str]:
+    """The transcript's stat, its companions and their stamp; TranscriptError if it vanished."""
+    try:
+        companions = companions_of(path)
+        return path.stat(), companions, _companion_stamp(companions)
+    except OSError as exc:
+        raise TranscriptError(str(path), 0, f"cannot be read: {unreadable_reason(exc)}") from None
 
 
 def passage_from_row(row: tuple, episodes: dict[str, Episode]) -> Passage:

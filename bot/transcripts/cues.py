@@ -120,4 +120,4 @@ def with_chapters(transcript: Transcript, chapters: Sequence[Chapter]) -> Transc
     )
     sections = tuple(dict.fromkeys(chapter.title for chapter in chapters))
     episode = dataclasses.replace(transcript.episode, sections=sections)
-    return Transcript(episode, turns)
+    return dataclasses.replace(transcript, episode=episode, turns=turns)

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import TranscriptError
 from ..models import Segment, Transcript, Turn
 from .metadata import episode_from_metadata, full_names, yaml_mapping
+from .reading import read_text
 
 TURN_HEADER = re.compile(
     r"^(?P<speaker>[^\W\d_][\w .'’\-]{0,80}?)\s+"
@@ -32,13 +33,6 @@ def parse_timestamp(text: str) -> int:
     if minutes >= 60 or seconds >= 60:
         raise ValueError(f"minutes and seconds must be below 60 in “{text}”")
     return hours * 3600 + minutes * 60 + seconds
-
-
-def read_text(path: Path) -> str:
-    """A file's text with a BOM dropped and line endings made `\\n`."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = None) -> Transcript:

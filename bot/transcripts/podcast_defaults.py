@@ -19,6 +19,7 @@ from ..errors import TranscriptError
 from ..models import Episode
 from ..text import fold
 from .metadata import fill_template
+from .reading import read_bytes
 
 PODCASTS_FILE = "podcasts.yaml"
 
@@ -49,7 +50,7 @@ def load_podcast_defaults(corpus: Path) -> PodcastDefaults:
     path = folder / PODCASTS_FILE
     if not path.is_file():
         return PodcastDefaults()
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     try:
         data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -19,7 +19,7 @@ from ..models import UNKNOWN_SPEAKER, Transcript
 from .companions import number, read_chapters
 from .cues import Cue, chapter_title, transcript_from_cues
 from .json_source import line_of, load_json
-from .markdown import read_text
+from .reading import read_text
 
 # Tokens that attach to the word before them, and text after which the next token attaches.
 CLOSING = re.compile(r"^(?:[,.;:!?%)\]}…”’»]|['’](?:s|d|m|t|re|ve|ll)\b|n['’]t\b)", re.I)

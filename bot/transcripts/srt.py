@@ -24,7 +24,7 @@ import srt
 from ..errors import TranscriptError
 from ..models import UNKNOWN_SPEAKER, Transcript
 from .cues import Cue, check_order, transcript_from_cues
-from .markdown import read_text
+from .reading import read_text
 
 SPEAKER_LINE = re.compile(
     r"^(?P<marker>>>+\s*)?(?:(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,3})"

@@ -24,7 +24,7 @@ from webvtt.models import Timestamp
 from ..errors import TranscriptError
 from ..models import UNKNOWN_SPEAKER, Transcript
 from .cues import Cue, check_order, transcript_from_cues
-from .markdown import read_text
+from .reading import read_text
 
 VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 TAG = re.compile(r"</?[^>]*>")
