@@ -71,6 +71,13 @@ def parse_json_transcript(path: Path, episode_id: str, text: str | None = None) 
                 f"({previous:g}s)",
             )
         previous = seconds
+        end = number(segment.get("endTime"))
+        if end is not None and end + 1e-6 < seconds:
+            raise TranscriptError(
+                source,
+                line_of(text, where),
+                f"segment {index + 1} ends at {end:g}s, before it starts ({seconds:g}s)",
+            )
         body = segment.get("body", "")
         if not isinstance(body, str):
             raise TranscriptError(
