@@ -47,6 +47,16 @@ class QueryError(QuotebotError):
     """A query the engine cannot run; the message is written for the person who typed it."""
 
 
+class MissingFilterValue(QueryError):
+    """`speaker:` (or `section:`, `in:`, `episode:`) typed with nothing after it; the message
+    shows a value from the library when the library is known."""
+
+    def __init__(self, field: str, example: str = "") -> None:
+        shown = f", e.g. `{field}:{example}`" if example else " after the colon"
+        super().__init__(f"`{field}:` needs a value{shown}.")
+        self.field = field
+
+
 class UnknownFilterValue(QueryError):
     """A `speaker:`, `section:` or `episode:` value that matches nothing in the library."""
 

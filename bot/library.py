@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import logging
 import os
 import random
@@ -15,6 +17,7 @@ from typing import Any
 
 from .errors import (
     LibraryUnavailable,
+    MissingFilterValue,
     QueryError,
     TranscriptError,
     TranscriptWarning,
@@ -27,10 +30,12 @@ from .models import (
     Hit,
     ParsedQuery,
     Passage,
+    QueryExamples,
     SearchResult,
     SectionInfo,
     SpeakerInfo,
 )
+from .query_examples import build_examples
 from .search.engine import WORD_TOKEN, Filters, SearchEngine
 from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport, passage_from_row
@@ -46,6 +51,8 @@ FILTER_COLUMNS = {"speaker": "speaker", "section": "section", "episode": "episod
 NARROWING_SHARE = 0.2
 # Random quotes should be worth quoting: skip the "Yeah." turns.
 RANDOM_MIN_WORDS = 12
+# Passages read to build help examples: enough for a few speakers and sections.
+EXAMPLE_SAMPLE = 400
 
 
 def default_index_path(corpus: Path) -> Path:
@@ -158,7 +165,10 @@ class Library:
         started = time.perf_counter()
         hits: int | None = None
         try:
-            parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+            try:
+                parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+            except MissingFilterValue as exc:
+                raise MissingFilterValue(exc.field, self._example_value(exc.field)) from None
             limit = max(1, min(int(limit), MAX_LIMIT))
             offset = max(0, int(offset))
             result = self.engine.search(parsed, self._filters(parsed), limit, offset)
@@ -214,6 +224,13 @@ class Library:
     def episode(self, episode_id: str) -> Episode:
         return self._episodes[episode_id]
 
+    @functools.cached_property
+    def examples(self) -> QueryExamples:
+        """Queries that find something in this library, for help texts (built once, from the
+        first passages of the index and the speaker counts, not from the whole catalogue)."""
+        sample = list(itertools.islice(self.passages(), EXAMPLE_SAMPLE))
+        return build_examples(self._speakers, sample)
+
     def speakers(self) -> list[SpeakerInfo]:
         return list(self._speakers)
 
@@ -234,6 +251,16 @@ class Library:
         )
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _example_value(self, field: str) -> str:
+        """A value of `field` that this library has, for an error message's example."""
+        examples = self.examples
+        value = {
+            "speaker": examples.speaker_filter,
+            "section": examples.section_filter,
+            "episode": examples.episode_filter,
+        }.get(field, "")
+        return value.partition(":")[2]
 
     def _speaker_infos(self) -> list[SpeakerInfo]:
         infos = []
