@@ -53,7 +53,7 @@ def load_podcast_defaults(corpus: Path) -> PodcastDefaults:
     raw = read_bytes(path)
     try:
         data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         raise TranscriptError(str(path), line, "not valid YAML") from None
