@@ -341,7 +341,9 @@ class Library:
 def _index_unusable(path: Path, exc: BaseException) -> str:
     """One line saying why the index file cannot be used and which setting moves it."""
     folder = path.parent
-    if str(path) != ":memory:" and folder.is_dir() and not os.access(folder, os.W_OK):
+    if folder.exists() and not folder.is_dir():
+        why = f"{folder} is a file, not a folder"
+    elif str(path) != ":memory:" and folder.is_dir() and not os.access(folder, os.W_OK):
         who = f"uid {os.geteuid()}" if hasattr(os, "geteuid") else "this user"
         why = f"the folder {folder} is not writable by {who}"
     elif isinstance(exc, OSError):
