@@ -27,6 +27,10 @@ NAME_THEN_TIME = (
 )
 # [00:01:00] Sam: …   00:01:00 - Sam: …   (01:00) Sam Smith: …
 TIME_THEN_NAME = re.compile(rf"^[(\[]?{TIME}[)\]]?\s*[-–—|:]?\s*(?P<name>{NAME})\s*:")
+# sam 00:01:00: …   (a name in lower case; a full HH:MM:SS time, so "at 10:30:" is prose)
+LOWER_NAME_FULL_TIME = re.compile(
+    r"^(?P<name>[a-z][\w.'’\-]*(?:[ \t][a-z][\w.'’\-]*)?)\s+\[?\d{1,2}:\d{2}:\d{2}\]?\s*:"
+)
 # Sam: 00:01:00 …   (only for names that speak in this file: "Note: 10:30 …" is prose)
 NAME_COLON_TIME = re.compile(rf"^(?P<name>{NAME})\s*:\s*[(\[]?{TIME}[)\]]?(?:\s|$)")
 # Stefan: … (a speaker of this file named inside someone else's turn)
@@ -51,6 +55,9 @@ def looks_like_turn_header(line: str, speakers: Iterable[str]) -> str | None:
         match = pattern.match(text)
         if match and _name_like(match.group("name")):
             return " ".join(match.group("name").split())
+    match = LOWER_NAME_FULL_TIME.match(text)
+    if match and not set(match.group("name").split()) & NOT_NAME_ENDINGS:
+        return match.group("name")
     known = {fold(name) for name in speakers}
     for pattern in (NAME_COLON_TIME, NAME_COLON):
         match = pattern.match(text)

@@ -32,6 +32,7 @@ def warnings_for(line: str) -> list[str]:
         ("Sam - 00:01:00 - That is my point.", "Sam"),
         ("Dr. Alice Smith [01:02:03] That is my point.", "Dr. Alice Smith"),
         ("Speaker 2 (01:00): That is my point.", "Speaker 2"),
+        ("sam 00:01:00: That is my point.", "sam"),
     ],
 )
 def test_a_turn_header_in_another_style_is_warned_about_by_line(line: str, name: str) -> None:
@@ -68,6 +69,8 @@ def test_a_lookalike_before_any_turn_says_its_words_are_not_served() -> None:
         "The ratio was 3:1, which surprised me.",
         "John 3:16 says so.",
         "Around 10:30: we left.",
+        "the meeting at 10:30: it went fine.",
+        "it ran until 01:30:00: late.",
         "Priya: a name that speaks nowhere in this file is prose.",
     ],
 )
