@@ -69,55 +69,59 @@ def run_check(args: argparse.Namespace) -> int:
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {root}")
     found = discover(root)
-    totals = {"episodes": 0, "sections": 0, "turns": 0}
+    totals = {"episodes": 0, "sections": 0, "turns": 0, "errors": len(found.errors)}
+    warnings = len(found.warnings)
     speakers: set[str] = set()
-    errors: list[TranscriptError] = list(found.errors)
-    warnings = list(found.warnings)
-    for error in found.errors:
-        print(f"error  {error}")
-    # Read in order of preference, so that of one episode's files the first is the one kept.
+    lines: dict[str, list[str]] = {error.source: [f"error  {error}"] for error in found.errors}
+    # Read in order of preference, so that of one episode's files the first is the one kept;
+    # shown in path order.
     kept: dict[str, Path] = {}
     for episode_id, path in sorted(found.files, key=lambda item: found.preference[item[1]]):
+        shown = lines.setdefault(str(path), [])
         try:
             transcript = parse_transcript(path, episode_id)
         except TranscriptError as exc:
-            errors.append(exc)
-            print(f"error  {exc}")
+            totals["errors"] += 1
+            shown.append(f"error  {exc}")
             continue
         keys = episode_keys(transcript)
         original = next((key for key in keys if key in kept), None)
         if original is not None:
-            warning = duplicate_warning(str(path), str(kept[original]), original)
-            warnings.append(warning)
-            print(f"warn   {warning}")
+            warnings += 1
+            shown.append(f"warn   {duplicate_warning(str(path), str(kept[original]), original)}")
             continue
         kept.update((key, path) for key in keys)
-        for warning in transcript.warnings:
-            warnings.append(warning)
-            print(f"warn   {warning}")
         episode = transcript.episode
         totals["episodes"] += 1
         totals["sections"] += len(episode.sections)
         totals["turns"] += len(transcript.turns)
         speakers.update(episode.speakers)
         read_with = "".join(f" + {kind}" for kind, _ in companions_of(path))
-        print(
+        shown.append(
             f"ok     {path}  [{format_of(path)}{read_with}] {len(episode.sections)} sections, "
             f"{len(transcript.turns)} turns, speakers: {', '.join(episode.speakers)}"
         )
+        warnings += len(transcript.warnings)
+        shown.extend(f"warn   {warning}" for warning in transcript.warnings)
+    for source in sorted(lines):
+        print("\n".join(lines[source]))
     for warning in found.warnings:
         print(f"warn   {warning}")
     summary = (
         f"{totals['episodes']} episodes, {totals['sections']} sections, {totals['turns']} turns, "
         f"{len(speakers)} speakers"
     )
-    if errors:
-        summary += f"; {len(errors)} file{'s' if len(errors) != 1 else ''} with errors"
+    if totals["errors"]:
+        summary += f"; {_count(totals['errors'], 'file')} with errors"
     if warnings:
-        summary += f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        summary += f"; {_count(warnings, 'warning')}"
     print(summary)
     # Nothing to serve is as much a failure as a broken file.
-    return EXIT_NO_RESULTS if errors or not totals["episodes"] else EXIT_OK
+    return EXIT_NO_RESULTS if totals["errors"] or not totals["episodes"] else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def run_convert(args: argparse.Namespace) -> int:
