@@ -1,17 +1,17 @@
 """Files and folders quotebot may not read cost only themselves, reported by name.
 
 File permissions do not apply to root, and CI runs as root: there quotebot runs as root
-without the capabilities that bypass them (util-linux `setpriv`), as it would run under
-another uid in a container. Each test runs the real `quotebot` command in a subprocess.
+without the capabilities that bypass them (the `permissions_enforced` fixture), as it would
+run under another uid in a container. Each test runs the real `quotebot` command.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,36 +19,25 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SEED = next((REPO / "seeds").glob("*.txt"))
 FIXTURES = REPO / "tests" / "transcripts" / "fixtures" / "corpus"
-NO_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search"]
 
 
-@functools.cache
-def _unprivileged_prefix() -> list[str] | None:
-    """The command prefix under which a mode-000 file cannot be read, or None if none exists."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        return None
-    probe = subprocess.run(
-        [setpriv, *NO_OVERRIDE, sys.executable, "-c", "open('/proc/1/environ').read()"],
-        capture_output=True,
-    )
-    # PID 1's environment is readable by root only through the capability dropped here.
-    return [setpriv, *NO_OVERRIDE] if probe.returncode != 0 else None
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def quotebot(*args: str) -> subprocess.CompletedProcess[str]:
-    prefix = _unprivileged_prefix()
-    if prefix is None:
-        pytest.skip("running as root and cannot drop CAP_DAC_OVERRIDE: permissions not enforced")
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+@pytest.fixture
+def quotebot(permissions_enforced: list[str]) -> Run:
+    """`quotebot ARGS` in a process that file permissions apply to."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*permissions_enforced, sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+
+    return run
 
 
 @pytest.fixture
@@ -60,7 +49,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_an_unreadable_transcript_is_reported_and_the_others_served(
-    corpus: Path, tmp_path: Path
+    quotebot: Run, corpus: Path, tmp_path: Path
 ) -> None:
     """A mode-000 file is named in `check` and `search`; the readable one still answers."""
     shutil.copy(FIXTURES / "compost.srt", corpus / "compost.srt")
@@ -76,7 +65,9 @@ def test_an_unreadable_transcript_is_reported_and_the_others_served(
     assert "Traceback" not in search.stderr
 
 
-def test_an_unreadable_sidecar_is_reported_by_its_name(corpus: Path, tmp_path: Path) -> None:
+def test_an_unreadable_sidecar_is_reported_by_its_name(
+    quotebot: Run, corpus: Path, tmp_path: Path
+) -> None:
     """A transcript whose `<name>.yaml` cannot be read is skipped, naming the sidecar."""
     for name in ("compost.srt", "compost.yaml"):
         shutil.copy(FIXTURES / name, corpus / name)
@@ -87,7 +78,7 @@ def test_an_unreadable_sidecar_is_reported_by_its_name(corpus: Path, tmp_path: P
 
 
 def test_an_unreadable_subfolder_is_reported_and_the_rest_served(
-    corpus: Path, tmp_path: Path
+    quotebot: Run, corpus: Path, tmp_path: Path
 ) -> None:
     """A folder the process may not list is named; the transcripts beside it are served."""
     locked = corpus / "locked"
@@ -107,7 +98,9 @@ def test_an_unreadable_subfolder_is_reported_and_the_rest_served(
     assert f"skipped {locked}: folder cannot be read" in search.stderr
 
 
-def test_an_unreadable_corpus_folder_is_one_line(corpus: Path, tmp_path: Path) -> None:
+def test_an_unreadable_corpus_folder_is_one_line(
+    quotebot: Run, corpus: Path, tmp_path: Path
+) -> None:
     """When the corpus folder itself cannot be read, the command says so in one line."""
     corpus.chmod(0)
     try:
@@ -122,7 +115,7 @@ def test_an_unreadable_corpus_folder_is_one_line(corpus: Path, tmp_path: Path) -
 
 
 def test_an_index_in_a_folder_that_cannot_be_written_is_one_line(
-    corpus: Path, tmp_path: Path
+    quotebot: Run, corpus: Path, tmp_path: Path
 ) -> None:
     """`--index` in a read-only folder names the file, the folder and the setting to change."""
     read_only = tmp_path / "read-only"
