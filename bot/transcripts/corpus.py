@@ -102,7 +102,7 @@ def supported_formats() -> str:
 def _walk(corpus: Path, errors: list[TranscriptError]) -> tuple[list[Path], Counter[str]]:
     """Files under `corpus` in path order, and a tally by suffix of the non-transcripts."""
     if corpus.is_file():
-        return [corpus], Counter()
+        return [corpus], Counter() if format_of(corpus) else Counter([_kind(corpus)])
 
     def unreadable(exc: OSError) -> None:
         folder = exc.filename or str(corpus)
@@ -121,11 +121,15 @@ def _walk(corpus: Path, errors: list[TranscriptError]) -> tuple[list[Path], Coun
         found.extend(Path(folder, name) for name in names)
     found = sorted(path for path in found if path.is_file())
     others = Counter(
-        path.suffix.lower() or path.name
-        for path in found
-        if format_of(path) is None and not _companion_or_hidden(path)
+        _kind(path) for path in found if format_of(path) is None and not _companion_or_hidden(path)
     )
     return found, others
+
+
+def _kind(path: Path) -> str:
+    """`.pdf` for a file not read for its suffix; the name (`README.md`) for one skipped by it."""
+    suffix = path.suffix.lower()
+    return path.name if not suffix or suffix in FORMATS else suffix
 
 
 def _companion_or_hidden(path: Path) -> bool:
