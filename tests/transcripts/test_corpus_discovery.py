@@ -142,3 +142,17 @@ def test_check_takes_the_corpus_as_an_option(capsys: pytest.CaptureFixture[str])
     """`quotebot check --corpus DIR`, like every other command, checks that folder."""
     assert main(["check", "--corpus", str(FIXTURES)]) == 0
     assert f"ok     {FIXTURES / 'bees.vtt'}" in capsys.readouterr().out
+
+
+def test_a_preferred_copy_under_another_name_takes_over_the_indexed_one(tmp_path: Path) -> None:
+    """An indexed WebVTT episode whose markdown copy appears later (another name) leaves the
+    index for it, and stays out on the next start."""
+    corpus = bees(tmp_path / "corpus")
+    Library.load(corpus, tmp_path / "i.sqlite3").close()
+    convert(corpus / "bees.vtt", corpus / "a-bees.md")
+    for _ in range(2):
+        library = Library.load(corpus, tmp_path / "i.sqlite3")
+        assert [episode.id for episode in library.episodes()] == ["a-bees"]
+        assert [warning.source for warning in library.warnings] == [str(corpus / "bees.vtt")]
+        assert len(library.search("swarming").hits) == 1
+        library.close()
