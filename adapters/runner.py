@@ -26,6 +26,7 @@ from bot import (
     ConfigError,
     Library,
     Metrics,
+    QuotebotError,
     Settings,
     configure_logging,
     create_advice_service,
@@ -113,12 +114,17 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
     metrics = Metrics()
-    library = Library.from_settings(
-        settings,
-        getattr(args, "corpus", None),
-        getattr(args, "index", None),
-        search_observer=metrics.observe_search,
-    )
+    try:
+        library = Library.from_settings(
+            settings,
+            getattr(args, "corpus", None),
+            getattr(args, "index", None),
+            search_observer=metrics.observe_search,
+        )
+    except (QuotebotError, FileNotFoundError) as exc:
+        # An unreadable corpus folder or an index that cannot be written: one line, no traceback.
+        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
+        return EXIT_CONFIG
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:

@@ -22,7 +22,14 @@ from .answers import (
     quote_of,
 )
 from .claims import Claims
-from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
+from .errors import (
+    LibraryUnavailable,
+    QueryError,
+    QuotebotError,
+    TranscriptError,
+    TranscriptWarning,
+    UnknownFilterValue,
+)
 from .library import Library
 from .logging_setup import configure_logging
 from .metrics import Metrics
@@ -33,6 +40,7 @@ from .models import (
     Hit,
     ParsedQuery,
     Passage,
+    QueryExamples,
     SearchResult,
     SectionInfo,
     SpeakerInfo,
@@ -73,10 +81,12 @@ __all__ = [
     "Episode",
     "Hit",
     "Library",
+    "LibraryUnavailable",
     "Metrics",
     "ParsedQuery",
     "Passage",
     "QueryError",
+    "QueryExamples",
     "QuotebotError",
     "Reply",
     "ScheduleError",
@@ -86,6 +96,7 @@ __all__ = [
     "SpeakerInfo",
     "Subscription",
     "TranscriptError",
+    "TranscriptWarning",
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import logging
 import os
 import random
+import sqlite3
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .errors import (
+    LibraryUnavailable,
+    MissingFilterValue,
+    QueryError,
+    TranscriptError,
+    TranscriptWarning,
+    UnknownFilterValue,
+)
 from .messages import LIBRARY_EMPTY, QUOTE_GONE
 from .models import (
     UNKNOWN_SPEAKER,
@@ -21,10 +31,12 @@ from .models import (
     Hit,
     ParsedQuery,
     Passage,
+    QueryExamples,
     SearchResult,
     SectionInfo,
     SpeakerInfo,
 )
+from .query_examples import build_examples
 from .search.catalog import EpisodeCatalog
 from .search.engine import Filters, SearchEngine
 from .search.filters import Choices
@@ -33,6 +45,7 @@ from .search.query_parser import parse_query
 from .search.records import passage_from_row
 from .settings import Settings
 from .transcripts.corpus import default_corpus
+from .transcripts.reading import unreadable_reason
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +53,8 @@ INDEX_ENV = "QUOTEBOT_INDEX"
 MAX_LIMIT = 50
 # Random quotes should be worth quoting: skip the "Yeah." turns.
 RANDOM_MIN_WORDS = 12
+# Passages read to build help examples: enough for a few speakers and sections.
+EXAMPLE_SAMPLE = 400
 
 
 def default_index_path(corpus: Path) -> Path:
@@ -107,9 +122,19 @@ class Library:
         if not corpus_path.exists():
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
         path = index_path if index_path is not None else default_index_path(corpus_path)
-        index = SearchIndex(path)
-        # Skipped transcripts are in `report.errors`; each front end says so its own way.
-        report = index.sync(corpus_path, full=full_check)
+        try:
+            index = SearchIndex(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+        try:
+            # Skipped transcripts are in `report.errors`; each front end says so its own way.
+            report = index.sync(corpus_path, full=full_check)
+        except sqlite3.Error as exc:
+            index.close()
+            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+        except BaseException:
+            index.close()
+            raise
         return cls(corpus_path, index, report, cache_size, search_observer)
 
     @classmethod
@@ -126,6 +151,8 @@ class Library:
         )
         for error in library.errors:
             log.warning("skipped %s", error)
+        for warning in library.warnings:
+            log.warning("%s", warning)
         return library
 
     def close(self) -> None:
@@ -135,6 +162,11 @@ class Library:
     def errors(self) -> tuple[TranscriptError, ...]:
         """Transcripts that could not be served, each naming its file and line."""
         return self.report.errors
+
+    @property
+    def warnings(self) -> tuple[TranscriptWarning, ...]:
+        """What is served but worth a look: the same episode twice, an empty corpus, …"""
+        return self.report.warnings
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -155,7 +187,10 @@ class Library:
         started = time.perf_counter()
         hits: int | None = None
         try:
-            parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+            try:
+                parsed = parse_query(query, speaker=speaker, section=section, episode=episode)
+            except MissingFilterValue as exc:
+                raise MissingFilterValue(exc.field, self._example_value(exc.field)) from None
             limit = max(1, min(int(limit), MAX_LIMIT))
             offset = max(0, int(offset))
             result = self.engine.search(parsed, self._filters(parsed), limit, offset)
@@ -219,6 +254,13 @@ class Library:
     def episode(self, episode_id: str) -> Episode:
         return self._episodes[episode_id]
 
+    @functools.cached_property
+    def examples(self) -> QueryExamples:
+        """Queries that find something in this library, for help texts (built once, from the
+        first passages of the index and the speaker counts, not from the whole catalogue)."""
+        sample = list(itertools.islice(self.passages(), EXAMPLE_SAMPLE))
+        return build_examples(self._speakers, sample)
+
     def speakers(self) -> list[SpeakerInfo]:
         return list(self._speakers)
 
@@ -251,6 +293,16 @@ class Library:
         )
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _example_value(self, field: str) -> str:
+        """A value of `field` that this library has, for an error message's example."""
+        examples = self.examples
+        value = {
+            "speaker": examples.speaker_filter,
+            "section": examples.section_filter,
+            "episode": examples.episode_filter,
+        }.get(field, "")
+        return value.partition(":")[2]
 
     def _speaker_infos(self) -> list[SpeakerInfo]:
         infos = []
@@ -316,3 +368,21 @@ class Library:
             sections=resolved.get("section", ()),
             episodes=resolved.get("episode", ()),
         )
+
+
+def _index_unusable(path: Path, exc: BaseException) -> str:
+    """One line saying why the index file cannot be used and which setting moves it."""
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        why = f"{folder} is a file, not a folder"
+    elif str(path) != ":memory:" and folder.is_dir() and not os.access(folder, os.W_OK):
+        who = f"uid {os.geteuid()}" if hasattr(os, "geteuid") else "this user"
+        why = f"the folder {folder} is not writable by {who}"
+    elif isinstance(exc, OSError):
+        why = f"{exc.filename or folder}: {unreadable_reason(exc)}"
+    else:
+        why = str(exc)
+    return (
+        f"cannot use the search index {path}: {why}; set {INDEX_ENV} (or --index) to a file "
+        "in a folder quotebot can write"
+    )

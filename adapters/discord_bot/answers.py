@@ -14,7 +14,18 @@ from typing import NamedTuple
 
 from discord import app_commands
 
-from bot import Hit, Library, Page, QueryError, SearchResult, fold, messages, no_match, page_at
+from bot import (
+    Hit,
+    Library,
+    Page,
+    QueryError,
+    QueryExamples,
+    SearchResult,
+    fold,
+    messages,
+    no_match,
+    page_at,
+)
 
 from . import embeds
 from .replies import DEFER_AFTER
@@ -218,14 +229,29 @@ class Quoter:
         return embeds.fit_content("\n".join(notes)) if notes else None
 
 
-def help_text(public: bool) -> str:
-    """What /quote-help says."""
+def help_text(public: bool, examples: QueryExamples | None = None) -> str:
+    """What /quote-help says, with examples that work on the loaded library."""
+    ex = examples or QueryExamples()
+
+    def safe(value: str) -> str:
+        # Shown in a code span, where markdown escapes would show as backslashes.
+        return embeds.neutralise_mentions(value.replace("`", "'"))
+
     where = "everyone in the channel" if public else "only you (press **Post to channel** to share)"
+    words = [f"words: `/quote {safe(ex.word)}`"] if ex.word else []
+    if ex.phrase:
+        words.append(f'an exact phrase: `/quote "{safe(ex.phrase)}"`')
+    filters = [
+        safe(value) for value in (ex.speaker_filter, ex.section_filter, ex.episode_filter) if value
+    ] or ["speaker:NAME", "section:TITLE", "episode:TITLE"]
     return embeds.fit_content(
-        "**/quote** `query:` finds what was said on the podcast and shows it to " + where + ".\n"
-        '• words: `/quote layoffs` · an exact phrase: `/quote "stack ranking"`\n'
-        "• filters, as options or typed in the query: `speaker:stefan`, `section:pip` "
-        "(or `in:pip`), `episode:peterman`\n"
+        "**/quote** `query:` finds what was said on the podcast and shows it to "
+        + where
+        + ".\n"
+        + ("• " + " · ".join(words) + "\n" if words else "")
+        + "• filters, as options or typed in the query: "
+        + ", ".join(f"`{value}`" for value in filters)
+        + " (`in:` is short for `section:`)\n"
         "• misspelled words are corrected to the nearest word the podcast uses\n"
         "Buttons: **Previous**/**Next** page through the matches, **More context** widens the "
         "quote with what was said around it.\n"

@@ -26,7 +26,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
 
     @tree.command(name="quote", description="Quote what was said on the podcast")
     @app_commands.describe(
-        query='Words, a "quoted phrase", or filters like speaker:stefan',
+        query='Words, a "quoted phrase", or filters like speaker:name or in:section',
         speaker="Only what this person said",
         section="Only this part of an episode",
         episode="Only this episode",
@@ -82,7 +82,9 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
 
     @tree.command(name="quote-help", description="How to use /quote")
     async def quote_help(interaction: Interaction) -> None:
-        await replies.send(interaction, ephemeral=True, content=help_text(quoter.public))
+        await replies.send(
+            interaction, ephemeral=True, content=help_text(quoter.public, quoter.library.examples)
+        )
 
     @tree.command(name="quote-random", description="A random quote from the podcast")
     async def quote_random(interaction: Interaction) -> None:

@@ -37,6 +37,7 @@ from ..errors import QuotebotError
 from ..library import Library
 from ..models import Hit, Passage, format_timestamp
 from ..text import fold, split_sentences, words
+from ..transcripts.reading import unreadable_reason
 
 MIN_WORDS, MAX_WORDS = 20, 80
 MIN_SCORE = 2.0
@@ -231,6 +232,8 @@ def load_curation(path: Path | str) -> Curation:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CurationError(f"{path}: no such file") from None
+    except OSError as exc:  # mode 600 under another uid, a folder: one line, not a traceback
+        raise CurationError(f"{path}: cannot be read: {unreadable_reason(exc)}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -244,7 +247,10 @@ def load_curation(path: Path | str) -> Curation:
     for key_node, value in root.value:
         name = key_node.value
         if name == "heuristic":
-            parsed = yaml.safe_load(yaml.serialize(value))
+            try:
+                parsed = yaml.safe_load(yaml.serialize(value))
+            except (yaml.YAMLError, ValueError):  # `heuristic: 2025-13-45`
+                parsed = None
             if not isinstance(parsed, bool):
                 raise CurationError(f"{path}:{_line(value)}: heuristic must be true or false")
             heuristic = parsed

@@ -15,4 +15,6 @@ def open_library(args: argparse.Namespace, full_check: bool = False) -> Library:
     library = Library.load(args.corpus, args.index, full_check=full_check)
     for error in library.errors:
         print(f"quotebot: skipped {error}", file=sys.stderr)
+    for warning in library.warnings:
+        print(f"quotebot: warning: {warning}", file=sys.stderr)
     return library

@@ -20,6 +20,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..transcripts.reading import read_bytes
+
 RACY_NS = 2_000_000_000
 
 
@@ -33,11 +35,12 @@ def companion_stamp(companions: Sequence[tuple[str, Path]]) -> str:
 
 
 def content_digest(path: Path, companions: Sequence[tuple[str, Path]]) -> str:
-    """A digest of the transcript's content and its companions' (kind, name, content)."""
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+    """A digest of the transcript's content and its companions' (kind, name, content);
+    TranscriptError when one cannot be read."""
+    digest = hashlib.blake2b(read_bytes(path), digest_size=16)
     for kind, companion in companions:
         digest.update(f"\0{kind}\0{companion.name}\0".encode())
-        digest.update(companion.read_bytes())
+        digest.update(read_bytes(companion))
     return digest.hexdigest()
 
 

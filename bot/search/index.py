@@ -16,7 +16,7 @@ from .store import PassageStore
 from .sync import Syncer, SyncReport
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 FULLTEXT_SUFFIX = ".fulltext"
 
 __all__ = ["INDEX_VERSION", "SearchIndex", "SyncReport", "fulltext_folder"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import QueryError
+from ..errors import MissingFilterValue
 from ..models import ParsedQuery
 from ..text import WORD
 
@@ -42,7 +42,7 @@ def parse_query(
             ) or ""
             value = value.strip()
             if not value:
-                raise QueryError(f"`{name}:` needs a value, e.g. `{name}:stefan`.")
+                raise MissingFilterValue(name)
             filters[name] = value
         elif match.group("phrase") is not None:
             phrase = tuple(WORD.findall(match.group("phrase")))

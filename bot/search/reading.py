@@ -15,9 +15,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import TranscriptError
+from ..errors import TranscriptError, TranscriptWarning
 from ..models import Episode
 from ..transcripts.formats import format_of, parse_transcript
+from ..transcripts.identity import episode_keys
 from ..transcripts.podcast_defaults import PodcastDefaults
 from .analysis import Terms, pair_terms, vocabulary_of, words_of
 from .passages import PassageDraft, build_passages
@@ -36,6 +37,9 @@ class ReadTranscript:
     drafts: tuple[PassageDraft, ...]
     pairs: tuple[str, ...]
     words: dict[str, int]
+    # What tells this episode apart (see transcripts/identity.py), and what looked odd in it.
+    keys: tuple[str, ...] = ()
+    warnings: tuple[TranscriptWarning, ...] = ()
 
 
 _terms: Terms | None = None
@@ -61,7 +65,15 @@ def read_transcript(
         words.update(found)
         pairs.append(" ".join(pair_terms(_terms.terms_of_words(found))))
     vocabulary = vocabulary_of(words)
-    return ReadTranscript(episode, format_of(path) or "", drafts, tuple(pairs), vocabulary)
+    return ReadTranscript(
+        episode,
+        format_of(path) or "",
+        drafts,
+        tuple(pairs),
+        vocabulary,
+        episode_keys(transcript),
+        tuple(transcript.warnings),
+    )
 
 
 def read_all(

@@ -70,6 +70,22 @@ SCHEMA = (
         passages INTEGER NOT NULL,
         PRIMARY KEY (kind, name)
     ) WITHOUT ROWID""",
+    # What tells two files of one episode apart from two episodes (see transcripts/identity.py).
+    """CREATE TABLE episode_keys (
+        key TEXT NOT NULL,
+        episode_id TEXT NOT NULL,
+        PRIMARY KEY (key, episode_id)
+    )""",
+    "CREATE INDEX episode_keys_by_episode ON episode_keys(episode_id)",
+    # Files not served because another file holds the same episode (`original`, by `key`).
+    """CREATE TABLE duplicates (
+        source TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        companions TEXT NOT NULL,
+        original TEXT NOT NULL,
+        key TEXT NOT NULL
+    )""",
     # Every folder of the corpus with its modification time when last looked at: a start
     # compares these few stamps instead of every file (see freshness.py).
     """CREATE TABLE folders (
@@ -193,6 +209,52 @@ class PassageStore:
     def forget_failure(self, source: str) -> None:
         self.db.execute("DELETE FROM failures WHERE source = ?", (source,))
 
+    def duplicates(self) -> dict[str, tuple]:
+        """source -> (size, mtime_ns, companions, original, key) of files not served because
+        another file holds the same episode."""
+        return {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT source, size, mtime_ns, companions, original, key FROM duplicates"
+            )
+        }
+
+    def record_duplicate(self, source: str, signature: tuple, original: str, key: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?, ?, ?, ?)",
+            (source, *signature[:3], original, key),
+        )
+
+    def forget_duplicate(self, source: str) -> None:
+        self.db.execute("DELETE FROM duplicates WHERE source = ?", (source,))
+
+    def holders_of(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(key, episode id, source) of the stored episodes sharing one of `keys`."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return self.db.execute(
+            f"SELECT k.key, e.id, e.source FROM episode_keys k JOIN episodes e"
+            f" ON e.id = k.episode_id WHERE k.key IN ({marks})",
+            tuple(keys),
+        ).fetchall()
+
+    def serves(self, source: str, key: str) -> bool:
+        """Whether the episode stored from `source` still has `key`."""
+        row = self.db.execute(
+            "SELECT 1 FROM episode_keys k JOIN episodes e ON e.id = k.episode_id"
+            " WHERE k.key = ? AND e.source = ?",
+            (key, source),
+        ).fetchone()
+        return row is not None
+
+    def episode_signature(self, episode_id: str) -> tuple | None:
+        """(source, size, mtime_ns, companions) of a stored episode."""
+        return self.db.execute(
+            "SELECT source, size, mtime_ns, companions FROM episodes WHERE id = ?",
+            (episode_id,),
+        ).fetchone()
+
     def touch_episode(self, episode_id: str, size: int, mtime_ns: int, companions: str) -> None:
         """Touched but not changed: remember the new stats, keep the rows."""
         self.db.execute(
@@ -220,10 +282,14 @@ class PassageStore:
         signature: tuple,
         drafts: Sequence[PassageDraft],
         vocabulary: dict[str, int],
+        keys: Sequence[str] = (),
     ) -> list[int]:
-        """Store an episode, its passages and its word counts; returns the passage ids, in
-        draft order."""
+        """Store an episode, its passages, its word counts and its identity keys; returns the
+        passage ids, in draft order."""
         size, mtime_ns, companions, digest = signature
+        self.db.executemany(
+            "INSERT OR IGNORE INTO episode_keys VALUES (?, ?)", [(key, episode.id) for key in keys]
+        )
         self.db.execute(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -274,6 +340,7 @@ class PassageStore:
             self._words.subtract(vocabulary_of(counts))
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
+        self.db.execute("DELETE FROM episode_keys WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
         return bool(texts)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import TranscriptError
-from ..transcripts.corpus import transcript_files
+from ..errors import TranscriptError, TranscriptWarning
+from ..transcripts.corpus import discover
 from ..transcripts.formats import companions_of
+from ..transcripts.identity import duplicate_warning
 from ..transcripts.podcast_defaults import PodcastDefaults, load_podcast_defaults
+from ..transcripts.reading import unreadable_reason
 from .freshness import changed_folders, companion_stamp, content_digest, folder_stamps
 from .fulltext import FullTextIndex, PassageDoc
 from .reading import ReadTranscript, read_all
@@ -26,6 +29,9 @@ class SyncReport:
     unchanged: int
     errors: tuple[TranscriptError, ...]
     seconds: float
+    # Served, but worth a look: the same episode twice, a corpus with nothing to serve, lines
+    # that look like turns but do not read as one (in the transcripts read this time).
+    warnings: tuple[TranscriptWarning, ...] = ()
 
 
 @dataclass
@@ -35,6 +41,7 @@ class _Tally:
     removed: int = 0
     changed: bool = False
     errors: list[TranscriptError] = field(default_factory=list)
+    warnings: list[TranscriptWarning] = field(default_factory=list)
 
 
 class Syncer:
@@ -44,6 +51,8 @@ class Syncer:
         self.store = store
         self.fulltext = fulltext
         self.defaults = PodcastDefaults()
+        # Preference of each file (lower is kept) when one episode is found in two files.
+        self.rank: dict[str, int] = {}
 
     def sync(self, corpus: Path, full: bool = False) -> SyncReport:
         """Re-read the transcripts that changed since the last sync; drop the ones that went.
@@ -52,6 +61,10 @@ class Syncer:
         """
         started = time.perf_counter()
         errors: list[TranscriptError] = []
+        found = None
+        if corpus.is_dir() and not os.access(corpus, os.R_OK | os.X_OK):
+            # Walking it says why in one line (LibraryUnavailable), before anything else fails.
+            found = discover(corpus)
         try:
             self.defaults = load_podcast_defaults(corpus)
         except TranscriptError as exc:
@@ -66,12 +79,17 @@ class Syncer:
             changed = changed_folders(recorded)
             if not changed:
                 return self._unchanged(errors, started)
-        files = transcript_files(corpus)
-        quick = self._report_if_unchanged(files, changed, stale, errors, started)
+        found = found or discover(corpus)
+        # One episode found in two files: the preferred file is read first and is the one kept.
+        self.rank = {str(path): found.preference.get(path, 0) for _, path in found.files}
+        files = sorted(found.files, key=lambda item: self.rank[str(item[1])])
+        errors.extend(found.errors)
+        warnings = list(found.warnings)
+        quick = self._report_if_unchanged(files, changed, stale, errors, warnings, started)
         if quick is not None:
             self._record_folders_if_free(corpus)
             return quick
-        tally = _Tally(errors=list(errors))
+        tally = _Tally(errors=list(errors), warnings=warnings)
         with self.store.transaction():
             self.fulltext.begin()
             try:
@@ -99,6 +117,7 @@ class Syncer:
             tally.unchanged,
             tuple(tally.errors),
             time.perf_counter() - started,
+            tuple(tally.warnings),
         )
 
     def refill_fulltext(self) -> None:
@@ -123,9 +142,12 @@ class Syncer:
     def _unchanged(self, errors: list[TranscriptError], started: float) -> SyncReport:
         failed = self.store.failures()
         still_broken = [TranscriptError(*failure[4:]) for failure in failed.values()]
+        copies = [
+            duplicate_warning(source, *d[3:]) for source, d in self.store.duplicates().items()
+        ]
         episodes = self.store.db.execute("SELECT count(*) FROM episodes").fetchone()[0]
         found = (*errors, *still_broken)
-        return SyncReport(0, 0, episodes, found, time.perf_counter() - started)
+        return SyncReport(0, 0, episodes, found, time.perf_counter() - started, tuple(copies))
 
     def _report_if_unchanged(
         self,
@@ -133,6 +155,7 @@ class Syncer:
         changed: set[str] | None,
         stale: bool,
         errors: list[TranscriptError],
+        warnings: list[TranscriptWarning],
         started: float,
     ) -> SyncReport | None:
         """The report of a sync where nothing changed after all, found without taking the
@@ -140,9 +163,11 @@ class Syncer:
         wait)."""
         known = self.store.known_episodes()
         failed = self.store.failures()
-        if stale or len(files) != len(known) + len(failed):
+        doubles = self.store.duplicates()
+        if stale or len(files) != len(known) + len(failed) + len(doubles):
             return None
         still_broken: list[TranscriptError] = []
+        copies: list[TranscriptWarning] = []
         for episode_id, path in files:
             source = str(path)
             trusted = changed is not None and str(path.parent) not in changed
@@ -153,9 +178,14 @@ class Syncer:
             if source in failed and (trusted or failed[source][:3] == signature):
                 still_broken.append(TranscriptError(*failed[source][4:]))
                 continue
+            if source in doubles and (trusted or doubles[source][:3] == signature):
+                copies.append(duplicate_warning(source, *doubles[source][3:]))
+                continue
             return None
         found = (*errors, *still_broken)
-        return SyncReport(0, 0, len(known), found, time.perf_counter() - started)
+        return SyncReport(
+            0, 0, len(known), found, time.perf_counter() - started, (*warnings, *copies)
+        )
 
     def _record_folders_if_free(self, corpus: Path) -> None:
         """Remember the folder stamps so the next start is quick, unless another process holds
@@ -176,12 +206,18 @@ class Syncer:
         # Read again under the lock: another process may have done some of the work.
         known = self.store.known_episodes()
         failed = self.store.failures()
+        doubles = self.store.duplicates()
         to_read: list[tuple[str, Path]] = []
+        # Files last found to be copies of another: decided once the files before them are in.
+        copies: list[tuple[str, Path]] = []
         signatures: dict[str, tuple] = {}
         present: set[str] = set()
         for episode_id, path in files:
             present.add(episode_id)
             source = str(path)
+            if source in doubles:
+                copies.append((episode_id, path))
+                continue
             known_here = episode_id in known and known[episode_id][0] == source
             if changed is not None and str(path.parent) not in changed and not stale:
                 # Its folder did not change: neither did it (see freshness.py).
@@ -208,7 +244,32 @@ class Syncer:
         for source in failed:
             if source not in live_sources:
                 self.store.forget_failure(source)
+        for source in doubles:
+            if source not in live_sources:
+                self.store.forget_duplicate(source)
         for episode_id, path, read in read_all(to_read, self.defaults):
+            self._store(episode_id, path, signatures[episode_id], read, tally)
+        # Still a copy of a file that is served, preferred and unchanged: not read again.
+        again: list[tuple[str, Path]] = []
+        for episode_id, path in copies:
+            source = str(path)
+            double = doubles[source]
+            original, key = double[3:]
+            signature = _signature(path)
+            preferred = self.rank.get(original, self.rank[source]) < self.rank[source]
+            if double[:3] == signature and preferred and self.store.serves(original, key):
+                tally.warnings.append(duplicate_warning(source, original, key))
+                self._remove(episode_id, tally)
+                continue
+            self.store.forget_duplicate(source)
+            found = self._compare(episode_id, path, False, known, failed)
+            if isinstance(found, TranscriptError):
+                tally.errors.append(found)
+                self._remove(episode_id, tally)
+            elif found is not None:
+                again.append((episode_id, path))
+                signatures[episode_id] = found
+        for episode_id, path, read in read_all(again, self.defaults):
             self._store(episode_id, path, signatures[episode_id], read, tally)
 
     def _compare(
@@ -222,17 +283,24 @@ class Syncer:
         """None when the stored episode is still right; the cached error of a file that is
         still broken; else the signature to store it under once read again."""
         source = str(path)
-        stat = path.stat()
-        # A transcript is read together with its sidecar and chapters: a change to any of
-        # them (added, edited, removed) re-reads it.
-        companions = companions_of(path)
-        stamp = companion_stamp(companions)
+        try:
+            # A transcript is read together with its sidecar and chapters: a change to any of
+            # them (added, edited, removed) re-reads it.
+            stat = path.stat()
+            companions = companions_of(path)
+            stamp = companion_stamp(companions)
+        except OSError as exc:
+            # Not remembered as a failure: a chmod does not change the mtime.
+            return TranscriptError(source, 0, f"cannot be read: {unreadable_reason(exc)}")
         signature = (stat.st_size, stat.st_mtime_ns, stamp)
         if known_here and known[episode_id][1:4] == signature:
             return None
         if source in failed and failed[source][:3] == signature:
             return TranscriptError(*failed[source][4:])
-        digest = content_digest(path, companions)
+        try:
+            digest = content_digest(path, companions)
+        except TranscriptError as exc:
+            return exc
         if known_here and known[episode_id][4] == digest:
             self.store.touch_episode(episode_id, *signature)
             return None
@@ -253,13 +321,45 @@ class Syncer:
             self.store.record_failure(source, signature, (read.source, read.line, read.message))
             return
         self.store.forget_failure(source)
-        ids = self.store.add_episode(read.episode, read.format, signature, read.drafts, read.words)
+        copy_of = self._keep_one(source, read.keys, tally)
+        if copy_of is not None:
+            original, key = copy_of
+            self.store.record_duplicate(source, signature, original, key)
+            tally.warnings.append(duplicate_warning(source, original, key))
+            return
+        tally.warnings.extend(read.warnings)
+        ids = self.store.add_episode(
+            read.episode, read.format, signature, read.drafts, read.words, read.keys
+        )
         self.fulltext.add(
             PassageDoc(pid, read.episode.id, d.section, d.speaker, d.text, pairs)
             for pid, d, pairs in zip(ids, read.drafts, read.pairs, strict=True)
         )
         tally.parsed += 1
         tally.changed = True
+
+    def _keep_one(
+        self, source: str, keys: tuple[str, ...], tally: _Tally
+    ) -> tuple[str, str] | None:
+        """(original, key) when a stored file holds the same episode and is preferred: then
+        `source` is the copy. A stored copy that `source` is preferred to leaves the index,
+        recorded as a duplicate."""
+        matches = self.store.holders_of(keys)
+        mine = self.rank.get(source, 0)
+        last = len(self.rank)
+        # The preferred file first; of its keys, the words (the plainer reason to give).
+        matches.sort(key=lambda m: (self.rank.get(m[2], last), not m[0].startswith("w")))
+        for key, _, other_source in matches:
+            if self.rank.get(other_source, last) < mine:
+                return other_source, key
+        for key, other_id, other_source in matches:
+            stored = self.store.episode_signature(other_id)
+            if self.store.remove_episode(other_id):
+                self.fulltext.remove_episode(other_id)
+            if stored is not None and other_source in self.rank and stored[0] == other_source:
+                self.store.record_duplicate(other_source, stored[1:], source, key)
+                tally.warnings.append(duplicate_warning(other_source, source, key))
+        return None
 
     def _remove(self, episode_id: str, tally: _Tally) -> None:
         if self.store.remove_episode(episode_id):

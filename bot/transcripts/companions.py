@@ -13,8 +13,8 @@ from typing import Any
 
 from ..errors import TranscriptError
 from .json_source import line_of, load_json
-from .markdown import read_text
 from .metadata import yaml_mapping
+from .reading import read_text
 
 CHAPTERS_SUFFIX = ".chapters.json"
 SIDECAR_SUFFIXES = (".yaml", ".yml")

@@ -41,7 +41,11 @@ def test_ids_companions_skipped_and_markdown_keeps_its_id(tmp_path: Path) -> Non
     [
         ("bad-timing.vtt", "bad-timing.vtt", (6, "cue 2 cannot be read")),
         ("no-header.vtt", "no-header.vtt", (1, "not a WebVTT file")),
-        ("garbled.srt", "garbled.srt", (5, "cannot read “00:00:03,000 -> 00:00:05,000”")),
+        ("garbled.srt", "garbled.srt", (6, "cannot read “00:00:03,000 -> 00:00:05,000”")),
+        ("arrow-typo.vtt", "arrow-typo.vtt", (6, "“00:00:10.000 -> 00:00:12.000” looks like")),
+        ("ends-first.vtt", "ends-first.vtt", (8, "the cue ends at 00:00:02.000, before it")),
+        ("ends-early.srt", "ends-early.srt", (6, "the cue ends at 00:00:02.000, before it")),
+        ("ends-before.json", "ends-before.json", (4, "segment 2 ends at 2s, before it starts")),
         ("backwards.srt", "backwards.srt", (6, "before the cue above it")),
         ("broken-syntax.json", "broken-syntax.json", (6, "not valid JSON")),
         ("no-start.json", "no-start.json", (5, "segment 2: startTime must be a number")),
@@ -218,7 +222,10 @@ def test_worker_processes_index_what_one_process_does(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for number in range(6):
-        shutil.copy(CORPUS / "garden-talk.md", corpus / f"garden-{number}.md")
+        # Each copy differs by title and a turn: copies would be one episode (identity.py).
+        text = (CORPUS / "garden-talk.md").read_text().replace("Beginners", f"Beginners {number}")
+        extra = f"\n\nRosa 00:09:{number:02}:\n\nThat was take number {number}.\n"
+        (corpus / f"garden-{number}.md").write_text(text + extra)
     shutil.copy(MALFORMED / "no-header.vtt", corpus)
     answers = []
     for threshold in (1_000_000, 2):
