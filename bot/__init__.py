@@ -1,7 +1,9 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
+from .advice.candidates import CandidateStore, load_library
+from .advice.curation import CurationError
 from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
-from .advice.pool import AdvicePool, CurationError, build_pool
+from .advice.pool import AdvicePool, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
@@ -27,6 +29,7 @@ from .times import ScheduleError, timezone_choices
 
 __all__ = [
     "AdvicePool",
+    "CandidateStore",
     "AdvicePost",
     "AdviceScheduler",
     "AdviceSender",
@@ -55,6 +58,7 @@ __all__ = [
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",
+    "load_library",
     "configure_logging",
     "create_advice_service",
     "fold",

@@ -26,6 +26,7 @@ from .models import (
 )
 from .search.engine import WORD_TOKEN, Filters, SearchEngine
 from .search.filters import Choices
+from .search.hooks import EpisodeListener
 from .search.index import SearchIndex, SyncReport, passage_from_row
 from .search.query_parser import fts_phrase, parse_query
 from .transcripts.corpus import default_corpus
@@ -85,23 +86,29 @@ class Library:
         corpus: Path | str | None = None,
         index_path: Path | str | None = None,
         cache_size: int = 256,
+        listener: EpisodeListener | None = None,
     ) -> Library:
-        """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
+        """Open (or build) the index for a corpus folder, re-reading only changed transcripts;
+        `listener` hears of each episode indexed or dropped (advice scores them there)."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
         if not corpus_path.exists():
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
         path = index_path if index_path is not None else default_index_path(corpus_path)
         index = SearchIndex(path)
         # Skipped transcripts are in `report.errors`; each front end says so its own way.
-        report = index.sync(corpus_path)
+        report = index.sync(corpus_path, listener)
         return cls(corpus_path, index, report, cache_size)
 
     @classmethod
     def from_settings(
-        cls, settings: Any, corpus: Path | str | None = None, index: Path | str | None = None
+        cls,
+        settings: Any,
+        corpus: Path | str | None = None,
+        index: Path | str | None = None,
+        listener: EpisodeListener | None = None,
     ) -> Library:
         """Load the configured corpus (command-line values win), logging skipped transcripts."""
-        library = cls.load(corpus or settings.corpus, index or settings.index)
+        library = cls.load(corpus or settings.corpus, index or settings.index, listener=listener)
         for error in library.errors:
             log.warning("skipped %s", error)
         return library
@@ -182,6 +189,23 @@ class Library:
         """Every passage in reading order (for advice selection and exports)."""
         for row in self.index.all_passage_rows():
             yield passage_from_row(row, self._episodes)
+
+    def episode_passages(self, episode_id: str) -> list[Passage]:
+        """One episode's passages in reading order (empty for an unknown episode)."""
+        if episode_id not in self._episodes:
+            return []
+        rows = self.index.neighbour_rows(episode_id, 0, 2**62)
+        return [passage_from_row(row, self._episodes) for row in rows]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each episode's index fingerprint: it changes when anything its passages depend on
+        does, so derived data (advice scores) can be kept per episode and redone only then."""
+        return self.index.fingerprints()
+
+    @property
+    def index_path(self) -> str:
+        """Where the index lives (`:memory:` for a throwaway one): derived stores sit beside it."""
+        return self.index.path
 
     def episodes(self) -> list[Episode]:
         return list(self._episodes.values())

@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..advice.candidates import CandidateStore
 from ..advice.delivery import AdviceSender, load_senders
 from ..advice.pool import AdvicePool, build_pool
 from ..advice.scheduler import TickReport
 from ..advice.service import AdviceService, create_advice_service
 from ..library import Library
 from ..settings import Settings
-from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
+from .common import EXIT_NO_RESULTS, EXIT_OK, open_library_and_candidates
 from .search import attribution
 
 
@@ -68,12 +69,21 @@ def _date(text: str) -> date:
 def run_advice(args: argparse.Namespace) -> int:
     """`quotebot advice`: today's advice, the pool, the cron step, or the subscriptions."""
     settings = Settings.load()
-    library = open_library(args)
+    library, store = open_library_and_candidates(args)
+    try:
+        return _run_advice(args, settings, library, store)
+    finally:
+        store.close()
+
+
+def _run_advice(
+    args: argparse.Namespace, settings: Settings, library: Library, store: CandidateStore
+) -> int:
     if args.action == "post-due":
-        return _advice_post_due(library, settings)
+        return _advice_post_due(library, settings, store)
     if args.action == "status":
-        return _advice_status(library, settings)
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file)
+        return _advice_status(library, settings, store)
+    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
     if args.list:
         return _advice_list(pool, args.json)
     day = args.date or datetime.now(UTC).date()
@@ -104,10 +114,11 @@ def _advice_list(pool: AdvicePool, as_json: bool) -> int:
     return EXIT_OK if ranked else EXIT_NO_RESULTS
 
 
-def _advice_post_due(library: Library, settings: Settings) -> int:
+def _advice_post_due(library: Library, settings: Settings, store: CandidateStore) -> int:
     """One scheduler step for cron: the same claim as the bots' loop, so mixing is safe."""
     senders, missing = load_senders(settings)
-    service = create_advice_service(library, settings, senders)
+    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
+    service = create_advice_service(library, settings, senders, pool=pool)
     try:
         report = asyncio.run(_post_due_once(service, senders.values()))
     finally:
@@ -141,8 +152,9 @@ async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]
                 await close()
 
 
-def _advice_status(library: Library, settings: Settings) -> int:
-    service = create_advice_service(library, settings)
+def _advice_status(library: Library, settings: Settings, store: CandidateStore) -> int:
+    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
+    service = create_advice_service(library, settings, pool=pool)
     try:
         replies = asyncio.run(service.statuses())
     finally:

@@ -22,6 +22,7 @@ from ..text import fold
 from ..transcripts.corpus import transcript_files
 from ..transcripts.formats import companions_of, format_of, parse_transcript
 from ..transcripts.podcast_defaults import PodcastDefaults, load_podcast_defaults
+from .hooks import EpisodeListener
 from .passages import build_passages
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class SearchIndex:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._changed = False
+        self._listener: EpisodeListener | None = None
         self._defaults = PodcastDefaults()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -179,8 +181,19 @@ class SearchIndex:
 
     # -- keeping the index in step with the corpus ------------------------------------------
 
-    def sync(self, corpus: Path) -> SyncReport:
-        """Re-read the transcripts that changed since the last sync; drop the ones that went."""
+    def sync(self, corpus: Path, listener: EpisodeListener | None = None) -> SyncReport:
+        """Re-read the transcripts that changed since the last sync; drop the ones that went.
+
+        `listener` hears of every episode (re)indexed or dropped (see hooks.py)."""
+        self._listener = listener
+        try:
+            return self._sync(corpus)
+        finally:
+            self._listener = None
+            if listener is not None:
+                listener.sync_finished()
+
+    def _sync(self, corpus: Path) -> SyncReport:
         started = time.perf_counter()
         files = transcript_files(corpus)
         errors: list[TranscriptError] = []
@@ -211,6 +224,8 @@ class SearchIndex:
         parsed = unchanged = 0
         self._changed = False
         present: set[str] = set()
+        if self._listener is not None:
+            self._listener.sync_started(len(files))
         with self.transaction():
             for episode_id, path in files:
                 present.add(episode_id)
@@ -361,6 +376,20 @@ class SearchIndex:
             "INSERT INTO tallies VALUES (?, ?, ?, ?)",
             [(episode.id, kind, name, count) for (kind, name), count in tallies.items()],
         )
+        if self._listener is not None:
+            passages = [
+                Passage(
+                    f"{episode.id}:{d.ordinal}",
+                    episode,
+                    d.ordinal,
+                    d.section,
+                    d.speaker,
+                    d.seconds,
+                    d.text,
+                )
+                for d in drafts
+            ]
+            self._listener.episode_indexed(episode, self._fingerprint(digest), passages)
 
     def _remove_episode(self, episode_id: str) -> None:
         texts = [
@@ -372,6 +401,8 @@ class SearchIndex:
         if texts:
             self._changed = True
             self._count_words(texts, -1)
+            if self._listener is not None:
+                self._listener.episode_removed(episode_id)
         self.db.execute("DELETE FROM passages WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM tallies WHERE episode_id = ?", (episode_id,))
         self.db.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
@@ -387,6 +418,16 @@ class SearchIndex:
         )
         if sign < 0:
             self.db.execute("DELETE FROM vocabulary WHERE count <= 0")
+
+    def _fingerprint(self, digest: str, defaults: str | None = None) -> str:
+        # What an episode's passages depend on: its files, the podcast defaults, the cutting.
+        return f"{INDEX_VERSION}:{self._defaults.digest if defaults is None else defaults}:{digest}"
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each indexed episode's fingerprint, as listeners were given it: one row each."""
+        defaults = self._meta("podcast_defaults")
+        rows = self.db.execute("SELECT id, digest FROM episodes")
+        return {row[0]: self._fingerprint(row[1], defaults) for row in rows}
 
     # -- reading ------------------------------------------------------------------------------
 
