@@ -22,16 +22,21 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from bot import (
+    AdvicePool,
     AdviceService,
+    CandidateStore,
     ConfigError,
     Library,
     Metrics,
     Settings,
+    build_pool,
     configure_logging,
     create_advice_service,
+    load_library,
 )
 
 from .ops_routes import Readiness, add_ops_routes
+from .startup import StartupProgress, in_background_thread
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +53,7 @@ NOTHING_CONFIGURED = (
 class Running:
     """What a started bot holds, so that shutdown can close each piece in order."""
 
-    web_runner: web.AppRunner
+    web_runner: web.AppRunner | None
     service: AdviceService
     scheduler_task: asyncio.Task[None]
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
@@ -112,55 +117,152 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
-    library = Library.from_settings(
-        settings, getattr(args, "corpus", None), getattr(args, "index", None)
-    )
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
+    where = Where(host, port, getattr(args, "corpus", None), getattr(args, "index", None))
     try:
-        asyncio.run(serve(library, settings, plan, host, port))
+        asyncio.run(serve(settings, plan, where))
     except ConfigError as exc:
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
-    finally:
-        library.close()
     return 0
 
 
-async def serve(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> None:
-    """Run until SIGINT or SIGTERM, then shut down in order."""
+@dataclass(frozen=True)
+class Where:
+    """Where this process listens and which corpus and index it serves (None: the settings')."""
+
+    host: str
+    port: int
+    corpus: Any = None
+    index: Any = None
+
+
+async def serve(settings: Settings, plan: Plan, where: Where) -> None:
+    """Listen at once (health and readiness), load what the bot needs in the background, start
+    the platforms, run until SIGINT or SIGTERM, then shut down in order."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(library, settings, plan, host, port)
+    from .slack.server import LateBoltApp, create_web_app, serve_http
+
+    progress = StartupProgress()
+    readiness = Readiness(waiting_for=progress.waiting_for)
+    readiness.add("startup", lambda: progress.done)
+    metrics = Metrics()
+    late_slack = LateBoltApp() if plan.slack and not settings.slack_app_token else None
+    web_app = create_web_app(late_slack)
+    add_ops_routes(web_app, readiness, metrics)
+    web_runner = await serve_http(web_app, where.host, where.port)
+    starting = asyncio.create_task(
+        start(settings, plan, where, progress, readiness, metrics, late_slack), name="startup"
+    )
+    stopped = asyncio.create_task(stop.wait(), name="stop-signal")
+    await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        # Stopped while still loading: the loading thread is abandoned (see startup.py).
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starting
+        await web_runner.cleanup()
+        log.info("stopped")
+        return
     try:
-        await stop.wait()
+        running = starting.result()
+    except BaseException:
+        stopped.cancel()
+        await web_runner.cleanup()
+        raise
+    running.web_runner = web_runner
+    progress.finish()
+    try:
+        await stopped
     finally:
         await shutdown(running)
 
 
-async def start(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> Running:
-    """Start the planned platforms, the scheduler and the HTTP server."""
+async def start(
+    settings: Settings,
+    plan: Plan,
+    where: Where,
+    progress: StartupProgress,
+    readiness: Readiness,
+    metrics: Metrics,
+    late_slack: Any = None,
+) -> Running:
+    """Load the library and the advice pool (in a background thread: a missing index can take
+    minutes to build), then start the planned platforms and the scheduler."""
+    library, pool, store = await in_background_thread(
+        lambda: load_for_bots(settings, where, progress), name="quotebot-startup"
+    )
+    try:
+        return await _start_platforms(
+            library, pool, store, settings, plan, progress, readiness, metrics, late_slack
+        )
+    except BaseException:
+        store.close()
+        library.close()
+        raise
+
+
+def load_for_bots(
+    settings: Settings, where: Where, progress: StartupProgress
+) -> tuple[Library, AdvicePool, CandidateStore]:
+    """The library (its index synced, advice scored for any transcript it re-reads) and the
+    advice pool, reporting progress; blocking, so it runs off the event loop."""
+    progress.step("index: checking the transcripts for changes")
+    library, store = load_library(
+        where.corpus or settings.corpus,
+        where.index or settings.index,
+        progress=progress.counter("index", "changed transcripts read"),
+    )
+    for error in library.errors:
+        log.warning("skipped %s", error)
+    progress.step("advice: loading the candidates")
+    pool = build_pool(
+        library,
+        settings.advice_speakers,
+        settings.advice_file,
+        store,
+        progress=progress.counter("advice", "episodes scored"),
+    )
+    return library, pool, store
+
+
+async def _start_platforms(
+    library: Library,
+    pool: AdvicePool,
+    store: CandidateStore,
+    settings: Settings,
+    plan: Plan,
+    progress: StartupProgress,
+    readiness: Readiness,
+    metrics: Metrics,
+    late_slack: Any,
+) -> Running:
+    """Start the planned platforms and the scheduler over a loaded library."""
     slack, discord_ = plan.slack, plan.discord
-    metrics = Metrics()
     library.search_observer = metrics.observe_search
-    service = create_advice_service(library, settings)
+    service = create_advice_service(library, settings, pool=pool)
     service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
         platform, "advice", ok
     )
-    readiness = Readiness()
-    readiness.add("index", lambda: library.index.passage_count() > 0)
+    episodes = len(library.episodes())
+    readiness.add("index", lambda: episodes > 0)
     readiness.add("database", service.store.ping)
     closers: list[Callable[[], Awaitable[Any]]] = []
 
-    bolt_app = None
     try:
         if slack:
+            progress.step("slack: starting")
             bolt_app, slack_closers = await _start_slack(library, settings, service, readiness)
             closers.extend(slack_closers)
+            if late_slack is not None:
+                late_slack.app = bolt_app
         if discord_:
+            progress.step("discord: logging in")
             closers.extend(await _start_discord(library, settings, plan, service, readiness))
     except BaseException:
         # A platform that failed to start must not leave the other's connections open.
@@ -170,23 +272,26 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
         service.store.close()
         raise
 
-    from .slack.server import create_web_app, serve_http
-
-    http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
-    web_app = create_web_app(http_mode_slack)
-    add_ops_routes(web_app, readiness, metrics)
-    web_runner = await serve_http(web_app, host, port)
+    # Last: the library and the candidate store outlive every reply that might read them.
+    closers.extend((_closer(library.close), _closer(store.close)))
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
-    running = Running(web_runner, service, scheduler_task, closers)
+    running = Running(None, service, scheduler_task, closers)
     readiness.add("accepting", lambda: not running.stopping)
     log.info(
-        "quotebot running: slack=%s discord=%s http=%s:%s",
+        "quotebot running: slack=%s%s discord=%s, %d episodes",
         "socket-mode" if slack and settings.slack_app_token else ("http" if slack else "off"),
+        "" if late_slack is None else " (events on the HTTP port)",
         "on" if discord_ else "off",
-        host,
-        port,
+        episodes,
     )
     return running
+
+
+def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def closing() -> None:
+        close()
+
+    return closing
 
 
 async def shutdown(running: Running) -> None:
@@ -212,7 +317,8 @@ async def shutdown(running: Running) -> None:
             await asyncio.wait_for(close(), SHUTDOWN_GRACE_SECONDS)
         except Exception:
             log.exception("error while closing a connection")
-    await running.web_runner.cleanup()
+    if running.web_runner is not None:
+        await running.web_runner.cleanup()
     running.service.store.close()
     log.info("stopped")
 
