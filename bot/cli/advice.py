@@ -19,6 +19,7 @@ from ..advice.service import AdviceService, create_advice_service
 from ..library import Library
 from ..settings import Settings
 from .common import EXIT_NO_RESULTS, EXIT_OK, open_library_and_candidates
+from .progress import progress_bar
 from .search import attribution
 
 
@@ -59,6 +60,13 @@ The pool comes from QUOTEBOT_ADVICE_FILE (or advice.yaml beside the transcripts)
 one, else from the heuristic. Subscriptions live in DATABASE_URL (default: a SQLite file)."""
 
 
+def _pool(library: Library, settings: Settings, store: CandidateStore) -> AdvicePool:
+    """The configured pool; scoring episodes indexed without it (once, after an upgrade)
+    shows a bar on a terminal."""
+    progress = progress_bar("scoring advice")
+    return build_pool(library, settings.advice_speakers, settings.advice_file, store, progress)
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -83,7 +91,7 @@ def _run_advice(
         return _advice_post_due(library, settings, store)
     if args.action == "status":
         return _advice_status(library, settings, store)
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
+    pool = _pool(library, settings, store)
     if args.list:
         return _advice_list(pool, args.json)
     day = args.date or datetime.now(UTC).date()
@@ -117,7 +125,7 @@ def _advice_list(pool: AdvicePool, as_json: bool) -> int:
 def _advice_post_due(library: Library, settings: Settings, store: CandidateStore) -> int:
     """One scheduler step for cron: the same claim as the bots' loop, so mixing is safe."""
     senders, missing = load_senders(settings)
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
+    pool = _pool(library, settings, store)
     service = create_advice_service(library, settings, senders, pool=pool)
     try:
         report = asyncio.run(_post_due_once(service, senders.values()))
@@ -153,7 +161,7 @@ async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]
 
 
 def _advice_status(library: Library, settings: Settings, store: CandidateStore) -> int:
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file, store)
+    pool = _pool(library, settings, store)
     service = create_advice_service(library, settings, pool=pool)
     try:
         replies = asyncio.run(service.statuses())
