@@ -44,21 +44,28 @@ def _rank(*parts: object) -> bytes:
     return hashlib.blake2b("\0".join(map(str, parts)).encode(), digest_size=8).digest()
 
 
+def _shuffled(members: Sequence[int], ids: Sequence[str], *seed: object) -> list[int]:
+    """`members` in the order of a keyed hash of their ids: a shuffle any replica repeats."""
+    prefix = "\0".join(map(str, (*seed, ""))).encode()
+    blake2b = hashlib.blake2b
+    return sorted(members, key=lambda i: blake2b(prefix + ids[i].encode(), digest_size=8).digest())
+
+
 def halves(ids: Sequence[str], key: str) -> tuple[list[int], list[int]]:
     """The fixed split of members into a first and a second half, for this key (channel)."""
-    fixed = sorted(range(len(ids)), key=lambda i: _rank(key, "half", ids[i]))
+    fixed = _shuffled(range(len(ids)), ids, key, "half")
     middle = (len(ids) + 1) // 2
     return fixed[:middle], fixed[middle:]
 
 
-def cycle_order(ids: Sequence[str], key: str, cycle: int) -> list[int]:
+def cycle_order(
+    ids: Sequence[str], key: str, cycle: int, split: tuple[list[int], list[int]] | None = None
+) -> list[int]:
     """Member indexes in the order cycle `cycle` shows them: the first half shuffled, then the
     second half shuffled. A member sits in the same half every cycle, so between two of its
     showings there are at least the other half's members: about len(ids) / 2 days."""
-    first, second = halves(ids, key)
-    return sorted(first, key=lambda i: _rank(key, cycle, ids[i])) + sorted(
-        second, key=lambda i: _rank(key, cycle, ids[i])
-    )
+    first, second = split or halves(ids, key)
+    return _shuffled(first, ids, key, cycle) + _shuffled(second, ids, key, cycle)
 
 
 def rotation_index(
@@ -89,12 +96,17 @@ def apart_by_speaker(
         left = Counter(speakers[i] for i in result[start:end])
         remaining = end - start
         last = before if start == 0 else speakers[result[start - 1]]
+        # Where the last search for someone other than a speaker stopped: the positions before
+        # it held that speaker, and swaps only move that speaker further on, so the next
+        # search for the same speaker starts there (one pool dominated by a host stays linear).
+        searched: dict[str, int] = {}
         for i in range(start, end):
             who = speakers[result[i]]
             if who and who == last and remaining > left[who]:
-                for j in range(i + 1, end):
+                for j in range(max(i + 1, searched.get(who, 0)), end):
                     if speakers[result[j]] != last:
                         result[i], result[j] = result[j], result[i]
+                        searched[who] = j
                         break
             who = speakers[result[i]]
             left[who] -= 1
@@ -120,6 +132,8 @@ class EpisodeRotation:
         self._ids = [e.episode_id for e in self.episodes]
         self._speakers = [e.speaker for e in self.episodes]
         self._orders: dict[tuple[str, int], list[int]] = {}
+        self._plain: dict[tuple[str, int], list[int]] = {}
+        self._splits: dict[str, tuple[list[int], list[int]]] = {}
         self._cache = cache
         dated = [(e.date, e.episode_id, n) for n, e in enumerate(self.episodes) if e.date]
         self._dated = sorted(dated)
@@ -140,24 +154,51 @@ class EpisodeRotation:
 
     def order(self, channel: str, cycle: int) -> list[int]:
         """Cycle `cycle`'s episode order for a channel, speakers kept apart."""
-        key = (channel, cycle)
-        if key not in self._orders:
-            if len(self._orders) >= self._cache:
-                self._orders.pop(next(iter(self._orders)))
-            self._orders[key] = self._order(channel, cycle)
-        return self._orders[key]
+        return self._cached(self._orders, (channel, cycle), self._order)
 
     def _order(self, channel: str, cycle: int) -> list[int]:
-        raw = cycle_order(self._ids, channel, cycle)
+        raw = self._plain_order(channel, cycle)
         if len(raw) <= 2:
             return raw
         half = (len(raw) + 1) // 2
         # The seam: yesterday was the previous cycle's last day (its order, without its own
         # seam repair, which only ever touches its first days).
-        previous = apart_by_speaker(
-            cycle_order(self._ids, channel, cycle - 1), self._speakers, half
+        previous = self._plain_order(channel, cycle - 1)
+        return apart_by_speaker(
+            cycle_order(self._ids, channel, cycle, self._split(channel)),
+            self._speakers,
+            half,
+            self._speakers[previous[-1]],
         )
-        return apart_by_speaker(raw, self._speakers, half, self._speakers[previous[-1]])
+
+    def _plain_order(self, channel: str, cycle: int) -> list[int]:
+        """The order with speakers kept apart inside the cycle, not yet across its seam."""
+
+        def build(channel: str, cycle: int) -> list[int]:
+            raw = cycle_order(self._ids, channel, cycle, self._split(channel))
+            half = (len(raw) + 1) // 2
+            return raw if len(raw) <= 2 else apart_by_speaker(raw, self._speakers, half)
+
+        return self._cached(self._plain, (channel, cycle), build)
+
+    def _split(self, channel: str) -> tuple[list[int], list[int]]:
+        if channel not in self._splits:
+            if len(self._splits) >= self._cache:
+                self._splits.pop(next(iter(self._splits)))
+            self._splits[channel] = halves(self._ids, channel)
+        return self._splits[channel]
+
+    def _cached(
+        self,
+        cache: dict[tuple[str, int], list[int]],
+        key: tuple[str, int],
+        build: Callable[[str, int], list[int]],
+    ) -> list[int]:
+        if key not in cache:
+            if len(cache) >= self._cache:
+                cache.pop(next(iter(cache)))
+            cache[key] = build(*key)
+        return cache[key]
 
     def fresh_episode(self, channel: str, day: date) -> int | None:
         """The episode whose fresh-lane day this is for the channel, if any."""
