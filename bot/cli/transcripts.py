@@ -11,7 +11,8 @@ from ..errors import QuotebotError, TranscriptError
 from ..transcripts.corpus import default_corpus, episode_id_for, transcript_files
 from ..transcripts.formats import FORMATS, companions_of, format_of, parse_transcript
 from ..transcripts.markdown_writer import round_trip_difference, to_markdown
-from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
+from .common import EXIT_NO_RESULTS, EXIT_OK, open_library_and_candidates
+from .progress import progress_bar
 
 
 def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None:
@@ -48,13 +49,19 @@ the result would not read back as the same turns, 2 when the file cannot be read
 
 def run_index(args: argparse.Namespace) -> int:
     """Bring the index up to date and say what it holds; exit 1 if a transcript was skipped."""
-    library = open_library(args)
+    library, store = open_library_and_candidates(args)
     report = library.report
     print(
         f"{library.index.path}: {len(library.episodes())} episodes, "
         f"{library.index.passage_count()} passages ({report.parsed} read, "
         f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.1f} s)"
     )
+    # Advice of episodes indexed before candidates were stored (an upgrade) is scored here
+    # too, so that a start never has to.
+    scored = store.catch_up(library, progress_bar("scoring advice"))
+    if scored:
+        print(f"{store.path}: advice candidates of {scored} episode(s) scored")
+    store.close()
     return EXIT_NO_RESULTS if library.errors else EXIT_OK
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.advice.pool import AdvicePool
+from bot import Library
+from bot.advice.pool import AdvicePool, build_pool
 from bot.advice.rotation import EPOCH, FRESH_DAYS, rotation_index
 from bot.advice.scoring import Candidate
 from bot.models import Episode, Passage
@@ -90,3 +91,17 @@ def test_the_pick_is_the_same_in_every_replica() -> None:
     for n in range(100):
         day = date(2026, 1, 1) + timedelta(days=n)
         assert first.advice_for("C1", day) == second.advice_for("C1", day)
+
+
+def test_the_seed_curated_pool_never_repeats_within_a_week(seed_library: Library) -> None:
+    """Issue 14 measured the seed's 14 curated excerpts: Dec 5's came back on Dec 7. Over two
+    years, in any channel, an excerpt now returns no sooner than 7 days later."""
+    pool = build_pool(seed_library)
+    assert len(pool) == 14
+    for channel in ("C0123", "C0ADVICE1", "general"):
+        seen: dict[str, date] = {}
+        for n in range(730):
+            day = date(2025, 12, 1) + timedelta(days=n)
+            key = pool.advice_for(channel, day).key
+            assert key not in seen or (day - seen[key]).days >= 7, (channel, key, day)
+            seen[key] = day
