@@ -111,3 +111,19 @@ def test_a_pool_sees_episodes_another_process_scored(tmp_path: Path) -> None:
     assert len(pool) == 2 * before
     for closing in (store, other_store, library, other_library):
         closing.close()
+
+
+def test_a_deleted_transcript_leaves_the_store_during_the_sync(tmp_path: Path) -> None:
+    """The index tells the store about a removed episode as it drops it: nothing is left for a
+    catch-up to find, and its excerpts are out of the pool."""
+    corpus = corpus_of(tmp_path / "corpus", 2)
+    index = tmp_path / "index.sqlite3"
+    library, store = load_library(corpus, index)
+    library.close()
+    (corpus / "episode-0.txt").unlink()
+    library, store_again = load_library(corpus, index)
+    assert store_again.stale_episodes(library) == ([], [])
+    pool = build_pool(library, store=store_again)
+    assert {c.passage.episode.id for c in pool.candidates} == {"episode-1"}
+    for closing in (store, store_again, library):
+        closing.close()
