@@ -31,6 +31,7 @@ larger than the days since `EPOCH`) positions do not move at all.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,7 @@ class EpisodeRotation:
         self._cache = cache
         dated = [(e.date, e.episode_id, n) for n, e in enumerate(self.episodes) if e.date]
         self._dated = sorted(dated)
+        self._dates = [when for when, _, _ in self._dated]
 
     def __len__(self) -> int:
         return len(self.episodes)
@@ -206,7 +208,7 @@ class EpisodeRotation:
             return None
         since = day - timedelta(days=2 * FRESH_DAYS)
         # Few: a podcast publishes a handful a week (earlier windows may push later ones).
-        recent = [entry for entry in self._dated if since <= entry[0] < day]
+        recent = self._dated[bisect_left(self._dates, since) : bisect_left(self._dates, day)]
         taken: dict[date, int] = {}
         for when, episode_id, n in recent:
             window = [when + timedelta(days=d) for d in range(1, FRESH_DAYS + 1)]

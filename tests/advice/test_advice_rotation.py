@@ -105,3 +105,19 @@ def test_the_seed_curated_pool_never_repeats_within_a_week(seed_library: Library
             key = pool.advice_for(channel, day).key
             assert key not in seen or (day - seen[key]).days >= 7, (channel, key, day)
             seen[key] = day
+
+
+def test_several_new_episodes_in_one_week_each_get_their_own_day() -> None:
+    """Three episodes published the same day each reach a channel once that week, on
+    different days, each with its best excerpt."""
+    published = date(2026, 5, 4)
+    new = [c for n in range(3) for c in candidates(1, 4, 1, published, prefix=f"new{n}")]
+    pool = AdvicePool(candidates(500, 2, 20, date(2024, 1, 1)) + new)
+    week = [published + timedelta(days=n) for n in range(1, FRESH_DAYS + 1)]
+    for channel in ("C1", "C2", "C3"):
+        keys = [pool.advice_for(channel, day).key for day in week]
+        assert sorted(k for k in keys if k.startswith("new")) == [
+            "new0-00000:3",
+            "new1-00000:3",
+            "new2-00000:3",
+        ]
