@@ -82,14 +82,14 @@ def plan_for(
     if not (slack or discord_):
         raise ConfigError(NOTHING_CONFIGURED)
     if slack:
-        from .slack.startup_checks import token_problem
+        from .slack import token_problem
 
         problem = token_problem(settings)
         if problem:
             raise ConfigError(problem)
     if not discord_:
         return Plan(slack=True, discord=False)
-    from .discord_bot.startup_checks import check_token, parse_shards
+    from .discord_bot import check_token, parse_shards
 
     check_token(settings.discord_token)
     shards = parse_shards(getattr(args, "shards", None)) or settings.discord_shards
@@ -146,7 +146,7 @@ async def serve(settings: Settings, plan: Plan, where: Where) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    from .slack.server import LateBoltApp, create_web_app, serve_http
+    from .slack import LateBoltApp, create_web_app, serve_http
 
     progress = StartupProgress()
     readiness = Readiness(waiting_for=progress.waiting_for)
@@ -195,7 +195,7 @@ async def start(
     """Load the library and the advice pool (in a background thread: a missing index can take
     minutes to build), then start the planned platforms and the scheduler."""
     library, pool, store = await in_background_thread(
-        lambda: load_for_bots(settings, where, progress), name="quotebot-startup"
+        lambda: load_for_bots(settings, where, progress, metrics), name="quotebot-startup"
     )
     try:
         return await _start_platforms(
@@ -208,7 +208,7 @@ async def start(
 
 
 def load_for_bots(
-    settings: Settings, where: Where, progress: StartupProgress
+    settings: Settings, where: Where, progress: StartupProgress, metrics: Metrics
 ) -> tuple[Library, AdvicePool, CandidateStore]:
     """The library (its index synced, advice scored for any transcript it re-reads) and the
     advice pool, reporting progress; blocking, so it runs off the event loop."""
@@ -217,6 +217,7 @@ def load_for_bots(
         where.corpus or settings.corpus,
         where.index or settings.index,
         progress=progress.counter("index", "changed transcripts read"),
+        search_observer=metrics.observe_search,
     )
     for error in library.errors:
         log.warning("skipped %s", error)
@@ -244,11 +245,11 @@ async def _start_platforms(
 ) -> Running:
     """Start the planned platforms and the scheduler over a loaded library."""
     slack, discord_ = plan.slack, plan.discord
-    library.search_observer = metrics.observe_search
-    service = create_advice_service(library, settings, pool=pool)
-    service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
-        platform, "advice", ok
-    )
+
+    def count_post(platform: str, ok: bool) -> None:
+        metrics.observe_post(platform, "advice", ok)
+
+    service = create_advice_service(library, settings, delivery_observer=count_post, pool=pool)
     episodes = len(library.episodes())
     readiness.add("index", lambda: episodes > 0)
     readiness.add("database", service.store.ping)
@@ -349,9 +350,7 @@ async def _drain_replies(timeout: float) -> None:
 async def _start_slack(
     library: Library, settings: Settings, service: AdviceService, readiness: Readiness
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
-    from .slack.advice import SlackAdviceSender
-    from .slack.app import create_app
-    from .slack.server import connect_socket_mode
+    from .slack import SlackAdviceSender, connect_socket_mode, create_app
 
     bolt_app = create_app(library, settings, advice=service)
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
@@ -374,8 +373,7 @@ async def _start_discord(
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
-    from .discord_bot.client import create_bot
-    from .discord_bot.endpoints import point_discord_at
+    from .discord_bot import create_bot, point_discord_at
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     # The client registers its advice sender itself; the loop is this process's one scheduler.
@@ -389,7 +387,7 @@ async def _start_discord(
         advice_loop=False,
     )
     try:
-        await client.login(settings.discord_token)
+        await client.login(settings.discord_token or "")
     except discord.LoginFailure:
         await client.close()
         raise ConfigError(

@@ -1,5 +1,6 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
+from . import messages
 from .advice.candidates import CandidateStore, load_library
 from .advice.curation import CurationError
 from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
@@ -7,6 +8,22 @@ from .advice.pool import AdvicePool, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
+from .answers import (
+    EXCERPT_CHARS,
+    Attribution,
+    Excerpt,
+    NoMatch,
+    Page,
+    Quote,
+    attribution_of,
+    excerpt_of,
+    fitted,
+    nearest_sections,
+    no_match,
+    page_at,
+    quote_of,
+)
+from .claims import Claims
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .library import Library
 from .logging_setup import configure_logging
@@ -24,10 +41,27 @@ from .models import (
     format_timestamp,
 )
 from .settings import ConfigError, Settings
-from .text import fold
+from .text import fold, sentence_spans, shorten
 from .times import ScheduleError, timezone_choices
 
 __all__ = [
+    "EXCERPT_CHARS",
+    "Attribution",
+    "Claims",
+    "Excerpt",
+    "NoMatch",
+    "Page",
+    "Quote",
+    "attribution_of",
+    "excerpt_of",
+    "fitted",
+    "messages",
+    "nearest_sections",
+    "no_match",
+    "page_at",
+    "quote_of",
+    "sentence_spans",
+    "shorten",
     "AdvicePool",
     "CandidateStore",
     "AdvicePost",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..library import Library, default_index_path
+from ..library import Library, SearchObserver, default_index_path
 from ..models import Episode, Passage
 from ..transcripts.corpus import default_corpus
 from .scoring import MIN_SCORE, SCORER_VERSION, is_guest, score_passage
@@ -334,7 +334,7 @@ def load_library(
     corpus: Path | str | None = None,
     index: Path | str | None = None,
     progress: Progress | None = None,
-    **options: object,
+    search_observer: SearchObserver | None = None,
 ) -> tuple[Library, CandidateStore]:
     """Open (or build) a corpus's index with its candidate store listening, so that every
     episode the sync (re)indexes is scored right there; `progress(done, total)` follows it."""
@@ -343,7 +343,9 @@ def load_library(
     store = CandidateStore.beside(index_path)
     store.on_progress = progress
     try:
-        library = Library.load(corpus_path, index_path, listener=store, **options)  # type: ignore[arg-type]
+        library = Library.load(
+            corpus_path, index_path, search_observer=search_observer, listener=store
+        )
     except BaseException:
         store.close()
         raise
