@@ -88,6 +88,8 @@ class Library:
             if title
         ]
         self._choices = self._filter_choices(section_counts)
+        self._sorted_sections: list[SectionInfo] | None = None
+        self._section_titles: list[str] | None = None
         self.search_observer = search_observer
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
@@ -242,7 +244,19 @@ class Library:
         return list(self._speakers)
 
     def sections(self) -> list[SectionInfo]:
-        """Section titles in reading order, episode by episode."""
+        """Section titles in reading order, episode by episode (sorted once: help and no-match
+        answers ask per request, and at 10,000 episodes there are 200,000 of them)."""
+        if self._sorted_sections is None:
+            self._sorted_sections = self._sections_in_order()
+        return list(self._sorted_sections)
+
+    def section_titles(self) -> list[str]:
+        """Each distinct section title once, in reading order."""
+        if self._section_titles is None:
+            self._section_titles = list(dict.fromkeys(s.title for s in self.sections()))
+        return list(self._section_titles)
+
+    def _sections_in_order(self) -> list[SectionInfo]:
         order = {
             (episode.id, title): position
             for episode in self._episodes.values()
