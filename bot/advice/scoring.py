@@ -49,30 +49,33 @@ ADVICE_SECTION = re.compile(
     r"\b(advice|tips?|how to|lessons?|mistakes?|recommend\w*|dos and don|rules? of|guide)\b",
     re.IGNORECASE,
 )
-ADVICE_PHRASES = tuple(
-    re.compile(rf"\b{pattern}\b", re.IGNORECASE)
-    for pattern in (
-        r"my (main|biggest|best|top|one) (thing|advice|tip|piece of advice)",
-        r"my advice",
-        r"the key (is|thing)",
-        r"the (trick|secret) is",
-        r"learn(ed)? (to|how to)",
-        r"you (should|shouldn't|need to|have to|want to|must|ought to)",
-        r"make sure",
-        r"(don't|never) be afraid",
-        r"(i would|i'd) (tell|recommend|suggest|encourage)",
-        r"(tell|remind) (myself|yourself)",
-        r"the (best|only) way to",
-        r"it's (important|worth|crucial|critical) to",
-        r"focus(ed)? on the",
-        r"if you (just|can|want|assume|don't)",
-        r"you('ve)? (got to|gotta)",
-        r"you('re| are) (going to|gonna) (fail|struggle|succeed|grow)",
-        r"can be (really |very |incredibly )?(helpful|useful|valuable|powerful)",
-        r"force yourself",
-        r"ask yourself",
-        r"the first step",
-    )
+PHRASE_PATTERNS = (
+    r"my (main|biggest|best|top|one) (thing|advice|tip|piece of advice)",
+    r"my advice",
+    r"the key (is|thing)",
+    r"the (trick|secret) is",
+    r"learn(ed)? (to|how to)",
+    r"you (should|shouldn't|need to|have to|want to|must|ought to)",
+    r"make sure",
+    r"(don't|never) be afraid",
+    r"(i would|i'd) (tell|recommend|suggest|encourage)",
+    r"(tell|remind) (myself|yourself)",
+    r"the (best|only) way to",
+    r"it's (important|worth|crucial|critical) to",
+    r"focus(ed)? on the",
+    r"if you (just|can|want|assume|don't)",
+    r"you('ve)? (got to|gotta)",
+    r"you('re| are) (going to|gonna) (fail|struggle|succeed|grow)",
+    r"can be (really |very |incredibly )?(helpful|useful|valuable|powerful)",
+    r"force yourself",
+    r"ask yourself",
+    r"the first step",
+)
+ADVICE_PHRASES = tuple(re.compile(rf"\b{p}\b", re.IGNORECASE) for p in PHRASE_PATTERNS)
+# All of them at once: most passages have none, and one search rules that out (scoring runs on
+# every passage of every episode indexed, so this is most of the indexing cost it adds).
+ANY_ADVICE_PHRASE = re.compile(
+    r"\b(?:" + "|".join(f"(?:{p})" for p in PHRASE_PATTERNS) + r")\b", re.IGNORECASE
 )
 # Verbs that open an imperative sentence ("Go read a doc.", "Don't ...").
 IMPERATIVE_VERBS = frozenset(
@@ -146,7 +149,11 @@ def score_passage(passage: Passage, speakers: str = "guests") -> tuple[float, tu
     if passage.section and ADVICE_SECTION.search(passage.section):
         score += 3
         reasons.append("advice section")
-    phrases = [m.group(0).lower() for p in ADVICE_PHRASES for m in p.finditer(text)]
+    phrases = (
+        [m.group(0).lower() for p in ADVICE_PHRASES for m in p.finditer(text)]
+        if ANY_ADVICE_PHRASE.search(text)
+        else []
+    )
     if phrases:
         score += min(6, 2 * len(phrases))
         reasons.append("phrasing: " + ", ".join(dict.fromkeys(phrases)))
