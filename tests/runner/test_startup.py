@@ -64,3 +64,37 @@ async def test_a_missing_index_is_built_while_health_answers_and_readyz_says_why
         if bot.returncode is None:
             bot.kill()
             await bot.wait()
+
+
+async def test_sigterm_while_the_index_builds_stops_at_once(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """A deploy that replaces a pod still building its first index does not wait for the
+    build: SIGTERM ends the process within seconds, with exit code 0."""
+    slack, discord = fakes
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(60):
+        shutil.copy(SEED, corpus / f"episode-{n:02d}.txt")
+    port = free_port()
+    env = bot_environment(tmp_path, slack, discord, port) | {"QUOTEBOT_CORPUS": str(corpus)}
+    bot = await start_quotebot("slack", env)
+    try:
+        async with aiohttp.ClientSession() as http:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/readyz") as ready:
+                        if "index" in (await ready.json()).get("waiting_for", ""):
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.05)
+        started = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(bot.wait(), 15) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
