@@ -13,7 +13,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from ..errors import QueryError, QuotebotError
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 EMPTY = "The advice pool is empty: nothing in the library reads as advice."
 MEMBER_CACHE = 512
+SKIP_UNREADABLE = 7
 
 
 class AdvicePool:
@@ -69,10 +70,15 @@ class AdvicePool:
         rotation = self._current()
         if not len(rotation):
             raise QuotebotError(EMPTY)
-        index, visit, fresh = rotation.pick(channel, day)
-        episode_id = rotation.episodes[index].episode_id
-        members = self.members(episode_id)
-        if not members:
+        # An episode this process cannot read (indexed by another process since it loaded)
+        # has no members here: take the next day's pick rather than fail the post.
+        for ahead in range(SKIP_UNREADABLE):
+            index, visit, fresh = rotation.pick(channel, day + timedelta(days=ahead))
+            episode_id = rotation.episodes[index].episode_id
+            members = self.members(episode_id)
+            if members:
+                break
+        else:
             raise QuotebotError(EMPTY)
         if fresh:
             best = min(members, key=lambda c: (-c.score, c.id))

@@ -4,6 +4,7 @@ the episodes that changed are scored again."""
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot import Library
@@ -109,6 +110,9 @@ def test_a_pool_sees_episodes_another_process_scored(tmp_path: Path) -> None:
     shutil.copy(SEED, corpus / "episode-later.txt")
     other_library, other_store = load_library(corpus, index)
     assert len(pool) == 2 * before
+    # This process's library does not know the new episode yet: its days go to the next pick.
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(60)]
+    assert {pool.advice_for("C1", day).passage.episode.id for day in days} == {"episode-0"}
     for closing in (store, other_store, library, other_library):
         closing.close()
 
