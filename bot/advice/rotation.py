@@ -31,6 +31,7 @@ larger than the days since `EPOCH`) positions do not move at all.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -39,6 +40,8 @@ from datetime import date, timedelta
 
 EPOCH = date(2024, 1, 1)
 FRESH_DAYS = 7
+ORDER_BUDGET = 8_000_000  # episode slots kept in cached cycle orders, all channels together
+LAST_CACHE = 65_536
 
 
 def _rank(*parts: object) -> bytes:
@@ -129,13 +132,17 @@ class EpisodeRotation:
     """Level 1 (and the fresh lane) over a fixed list of episodes, cached per (channel, cycle)."""
 
     def __init__(self, episodes: Sequence[RotationEpisode], cache: int = 256) -> None:
+        """`cache`: channels whose halves are kept (cycle orders: see ORDER_BUDGET)."""
         self.episodes = tuple(sorted(episodes, key=lambda e: e.episode_id))
         self._ids = [e.episode_id for e in self.episodes]
         self._speakers = [e.speaker for e in self.episodes]
-        self._orders: dict[tuple[str, int], list[int]] = {}
-        self._plain: dict[tuple[str, int], list[int]] = {}
+        self._orders: dict[tuple[str, int], array[int]] = {}
+        self._lasts: dict[tuple[str, int], int] = {}
         self._splits: dict[str, tuple[list[int], list[int]]] = {}
         self._cache = cache
+        # A cycle order is needed once per channel per day; recomputing it costs about 0.1 s
+        # at 10,000 episodes, so keep as many as fit in ~32 MB (4 bytes an episode).
+        self._capacity = max(cache, ORDER_BUDGET // max(1, len(self.episodes)))
         dated = [(e.date, e.episode_id, n) for n, e in enumerate(self.episodes) if e.date]
         self._dated = sorted(dated)
         self._dates = [when for when, _, _ in self._dated]
@@ -154,53 +161,39 @@ class EpisodeRotation:
             return fresh, cycle, True
         return self.order(channel, cycle)[position], cycle, False
 
-    def order(self, channel: str, cycle: int) -> list[int]:
+    def order(self, channel: str, cycle: int) -> Sequence[int]:
         """Cycle `cycle`'s episode order for a channel, speakers kept apart."""
-        return self._cached(self._orders, (channel, cycle), self._order)
+        key = (channel, cycle)
+        if key not in self._orders:
+            _bounded(self._orders, self._capacity)
+            self._orders[key] = array("I", self._order(channel, cycle))
+        return self._orders[key]
 
     def _order(self, channel: str, cycle: int) -> list[int]:
-        raw = self._plain_order(channel, cycle)
+        raw = cycle_order(self._ids, channel, cycle, self._split(channel))
         if len(raw) <= 2:
             return raw
         half = (len(raw) + 1) // 2
-        # The seam: yesterday was the previous cycle's last day (its order, without its own
-        # seam repair, which only ever touches its first days).
-        previous = self._plain_order(channel, cycle - 1)
-        return apart_by_speaker(
-            cycle_order(self._ids, channel, cycle, self._split(channel)),
-            self._speakers,
-            half,
-            self._speakers[previous[-1]],
-        )
+        # The seam: yesterday was the previous cycle's last day.
+        before = self._speakers[self._plain_last(channel, cycle - 1)]
+        return apart_by_speaker(raw, self._speakers, half, before)
 
-    def _plain_order(self, channel: str, cycle: int) -> list[int]:
-        """The order with speakers kept apart inside the cycle, not yet across its seam."""
-
-        def build(channel: str, cycle: int) -> list[int]:
+    def _plain_last(self, channel: str, cycle: int) -> int:
+        """The last episode of a cycle as ordered without its own seam repair (which only ever
+        touches its first days): always computed the same way, so every replica agrees."""
+        key = (channel, cycle)
+        if key not in self._lasts:
             raw = cycle_order(self._ids, channel, cycle, self._split(channel))
             half = (len(raw) + 1) // 2
-            return raw if len(raw) <= 2 else apart_by_speaker(raw, self._speakers, half)
-
-        return self._cached(self._plain, (channel, cycle), build)
+            _bounded(self._lasts, LAST_CACHE)
+            self._lasts[key] = apart_by_speaker(raw, self._speakers, half)[-1]
+        return self._lasts[key]
 
     def _split(self, channel: str) -> tuple[list[int], list[int]]:
         if channel not in self._splits:
-            if len(self._splits) >= self._cache:
-                self._splits.pop(next(iter(self._splits)))
+            _bounded(self._splits, self._cache)
             self._splits[channel] = halves(self._ids, channel)
         return self._splits[channel]
-
-    def _cached(
-        self,
-        cache: dict[tuple[str, int], list[int]],
-        key: tuple[str, int],
-        build: Callable[[str, int], list[int]],
-    ) -> list[int]:
-        if key not in cache:
-            if len(cache) >= self._cache:
-                cache.pop(next(iter(cache)))
-            cache[key] = build(*key)
-        return cache[key]
 
     def fresh_episode(self, channel: str, day: date) -> int | None:
         """The episode whose fresh-lane day this is for the channel, if any."""
@@ -218,3 +211,9 @@ class EpisodeRotation:
                     taken[slot] = n
                     break
         return taken.get(day)
+
+
+def _bounded(cache: dict, limit: int) -> None:
+    """Make room for one more entry by dropping the oldest (insertion order)."""
+    while cache and len(cache) >= limit:
+        cache.pop(next(iter(cache)))
