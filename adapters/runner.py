@@ -217,7 +217,7 @@ def load_for_bots(
     library, store = load_library(
         where.corpus or settings.corpus,
         where.index or settings.index,
-        progress=progress.counter("index", "changed transcripts read"),
+        progress=progress.counter("index", "transcripts indexed"),
         search_observer=metrics.observe_search,
     )
     for error in library.errors:

@@ -58,7 +58,7 @@ async def test_a_missing_index_is_built_while_health_answers_and_readyz_says_why
         assert await asyncio.wait_for(bot.wait(), 15) == 0
         _, stderr = await bot.communicate()
         messages = [json.loads(line)["message"] for line in stderr.decode().splitlines()]
-        assert any("of 40 changed transcripts read" in m for m in messages)
+        assert any("of 40 transcripts indexed" in m for m in messages)
         assert any(m.startswith("start-up: ready in") for m in messages)
     finally:
         if bot.returncode is None:
