@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -83,7 +84,8 @@ def environment(
         QUOTEBOT_INDEX=str(index),
         QUOTEBOT_HOST="127.0.0.1",
         QUOTEBOT_PORT=str(port),
-        QUOTEBOT_LOG_LEVEL="warning",
+        QUOTEBOT_LOG_LEVEL="info",
+        QUOTEBOT_LOG_FORMAT="json",
         DATABASE_URL=f"sqlite:///{scratch / 'quotebot.sqlite3'}",
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -104,31 +106,67 @@ def free_port() -> int:
 
 
 async def start_until_ready(
-    command: str, env: dict[str, str]
-) -> tuple[asyncio.subprocess.Process, float]:
-    """Spawn `quotebot COMMAND`; seconds from spawn to the first `/readyz` 200."""
+    command: str, env: dict[str, str], log: Path
+) -> tuple[asyncio.subprocess.Process, float, float]:
+    """Spawn `quotebot COMMAND` logging to `log`; (process, seconds from spawn to the first
+    `/readyz` 200, wall-clock time of the spawn)."""
     base = f"http://127.0.0.1:{env['QUOTEBOT_PORT']}"
+    spawned = time.time()
     started = time.perf_counter()
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        command,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    with log.open("w") as stderr:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            command,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=stderr,
+        )
     async with aiohttp.ClientSession() as http:
         while True:
             if bot.returncode is not None:
-                raise RuntimeError((await bot.stderr.read()).decode())
+                raise RuntimeError(log.read_text())
             try:
                 async with http.get(f"{base}/readyz") as response:
                     if response.status == 200:
-                        return bot, time.perf_counter() - started
+                        return bot, time.perf_counter() - started, spawned
             except aiohttp.ClientConnectionError:
                 pass
             await asyncio.sleep(0.01)
+
+
+STAGES = (
+    ("boot", "listening on"),
+    ("library", "start-up: index"),
+    ("advice", "start-up: advice"),
+    ("platforms", "start-up: slack"),
+    ("platforms", "start-up: discord"),
+    ("connected", "start-up: ready"),
+)
+
+
+def stage_seconds(log: Path, spawned: float, ready: float) -> dict[str, float]:
+    """Seconds spent in each start-up stage, from the bot's JSON log: imports and settings up
+    to listening (boot), loading the library, the advice pool, starting the platforms, and
+    from "ready" in the log to /readyz 200 (connected: Discord's gateway, the poll)."""
+    marks: dict[str, float] = {}
+    for line in log.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        when = datetime.fromisoformat(record["time"]).timestamp()
+        for stage, prefix in STAGES:
+            if record.get("message", "").startswith(prefix) and stage not in marks:
+                marks[stage] = when
+    order = [stage for stage in dict.fromkeys(s for s, _ in STAGES) if stage in marks]
+    ends = [marks[s] for s in order[1:]] + [spawned + ready]
+    spent = {"boot": marks.get("boot", spawned) - spawned}
+    for stage, end in zip(order, ends, strict=True):
+        if stage != "boot":
+            spent[stage] = end - marks[stage]
+    return spent
 
 
 def rss_mb(pid: int) -> float:
@@ -220,10 +258,11 @@ async def measure(size: int, data: Path, runs: int) -> dict[str, object]:
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for command in ("run", "slack", "discord"):
-                readies, memory = [], []
+                readies, memory, stages = [], [], []
                 for _ in range(runs):
                     env = environment(corpus, index, slack, discord, free_port(), Path(scratch))
-                    bot, ready = await start_until_ready(command, env)
+                    log = Path(scratch) / f"{command}.log"
+                    bot, ready, spawned = await start_until_ready(command, env, log)
                     readies.append(ready)
                     memory.append(rss_mb(bot.pid))
                     if command == "slack" and "rare" not in row:
@@ -231,7 +270,12 @@ async def measure(size: int, data: Path, runs: int) -> dict[str, object]:
                         row["rare"] = await slack_load(base, slack, RARE)
                         row["common"] = await slack_load(base, slack, COMMON)
                     await stop(bot)
+                    stages.append(stage_seconds(log, spawned, ready))
                 row[f"{command}_ready_s"] = statistics.median(readies)
+                row[f"{command}_stages_s"] = {
+                    stage: round(statistics.median(s.get(stage, 0.0) for s in stages), 3)
+                    for stage in stages[0]
+                }
                 row[f"{command}_rss_mb"] = statistics.median(memory)
             env = environment(corpus, index, slack, discord, free_port(), Path(scratch))
             row["advice_s"] = advice_seconds(env, runs)
@@ -268,6 +312,17 @@ def main() -> None:
             f"{common['ack_p50_ms']:.0f}/{common['ack_p99_ms']:.0f} ms | "
             f"{rare['answered'] + common['answered']}/{rare['sent'] + common['sent']} |"
         )
+
+    print()
+    print("`quotebot run`, where the time to ready goes (median seconds):")
+    print("| episodes | boot (imports, settings) | library | advice | platforms | connected |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        st = r["run_stages_s"]
+        cells = " | ".join(
+            f"{st.get(k, 0.0):.2f}" for k in ("boot", "library", "advice", "platforms", "connected")
+        )
+        print(f"| {r['size'] or 'seed'} | {cells} |")
 
 
 if __name__ == "__main__":
