@@ -25,6 +25,8 @@ class Readiness:
     """Named checks that must all pass before the bot takes traffic (index, database, platforms)."""
 
     checks: dict[str, Callable[[], bool]] = field(default_factory=dict)
+    # What start-up is busy with ("index: 1,200 of 10,000 transcripts read"), or None.
+    waiting_for: Callable[[], str | None] = lambda: None
 
     def add(self, name: str, check: Callable[[], bool]) -> None:
         self.checks[name] = check
@@ -47,10 +49,11 @@ def add_ops_routes(web_app: web.Application, readiness: Readiness, metrics: Metr
     async def readyz(request: web.Request) -> web.Response:
         checks = await readiness.report()
         ready = all(checks.values())
-        return web.json_response(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status=200 if ready else 503,
-        )
+        body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+        waiting = readiness.waiting_for()
+        if waiting and not ready:
+            body["waiting_for"] = waiting
+        return web.json_response(body, status=200 if ready else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:
         response = web.Response(body=metrics.render())

@@ -1,8 +1,10 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
 from . import messages
+from .advice.candidates import CandidateStore, load_library
+from .advice.curation import CurationError
 from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
-from .advice.pool import AdvicePool, CurationError, build_pool
+from .advice.pool import AdvicePool, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
@@ -69,6 +71,7 @@ __all__ = [
     "sentence_spans",
     "shorten",
     "AdvicePool",
+    "CandidateStore",
     "AdvicePost",
     "AdviceScheduler",
     "AdviceSender",
@@ -100,6 +103,7 @@ __all__ = [
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",
+    "load_library",
     "configure_logging",
     "create_advice_service",
     "fold",

@@ -40,6 +40,7 @@ from .query_examples import build_examples
 from .search.catalog import EpisodeCatalog
 from .search.engine import Filters, SearchEngine
 from .search.filters import Choices
+from .search.hooks import EpisodeListener
 from .search.index import SearchIndex, SyncReport
 from .search.query_parser import parse_query
 from .search.records import passage_from_row
@@ -102,6 +103,7 @@ class Library:
         self._choices_lock = threading.Lock()
         self._sections: list[SectionInfo] | None = None
         self._sections_lock = threading.Lock()
+        self._section_titles: list[str] | None = None
         self.search_observer = search_observer
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
@@ -113,11 +115,13 @@ class Library:
         cache_size: int = 256,
         search_observer: SearchObserver | None = None,
         full_check: bool = False,
+        listener: EpisodeListener | None = None,
     ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts.
 
         A start compares folder stamps only; `full_check` compares every file (see
-        bot/search/freshness.py for what that trades)."""
+        bot/search/freshness.py for what that trades). `listener` hears of each episode indexed
+        or dropped (advice scores them there)."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
         if not corpus_path.exists():
             raise FileNotFoundError(f"corpus not found: {corpus_path}")
@@ -125,13 +129,13 @@ class Library:
         try:
             index = SearchIndex(path)
         except (sqlite3.Error, OSError) as exc:
-            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+            raise LibraryUnavailable(index_unusable(Path(path), exc)) from None
         try:
             # Skipped transcripts are in `report.errors`; each front end says so its own way.
-            report = index.sync(corpus_path, full=full_check)
+            report = index.sync(corpus_path, full=full_check, listener=listener)
         except sqlite3.Error as exc:
             index.close()
-            raise LibraryUnavailable(_index_unusable(Path(path), exc)) from None
+            raise LibraryUnavailable(index_unusable(Path(path), exc)) from None
         except BaseException:
             index.close()
             raise
@@ -144,10 +148,14 @@ class Library:
         corpus: Path | str | None = None,
         index: Path | str | None = None,
         search_observer: SearchObserver | None = None,
+        listener: EpisodeListener | None = None,
     ) -> Library:
         """Load the configured corpus (command-line values win), logging skipped transcripts."""
         library = cls.load(
-            corpus or settings.corpus, index or settings.index, search_observer=search_observer
+            corpus or settings.corpus,
+            index or settings.index,
+            search_observer=search_observer,
+            listener=listener,
         )
         for error in library.errors:
             log.warning("skipped %s", error)
@@ -248,6 +256,23 @@ class Library:
         for row in self.index.store.all_passage_rows():
             yield passage_from_row(row, self._episodes)
 
+    def episode_passages(self, episode_id: str) -> list[Passage]:
+        """One episode's passages in reading order (empty for an unknown episode)."""
+        if episode_id not in self._episodes:
+            return []
+        rows = self.index.store.neighbour_rows(episode_id, 0, 2**62)
+        return [passage_from_row(row, self._episodes) for row in rows]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each episode's index fingerprint: it changes when anything its passages depend on
+        does, so derived data (advice scores) can be kept per episode and redone only then."""
+        return self.index.fingerprints()
+
+    @property
+    def index_path(self) -> str:
+        """Where the index lives (`:memory:` for a throwaway one): derived stores sit beside it."""
+        return self.index.path
+
     def episodes(self) -> list[Episode]:
         return self._episodes.all()
 
@@ -271,6 +296,12 @@ class Library:
             if self._sections is None:
                 self._sections = self._gather_sections()
             return list(self._sections)
+
+    def section_titles(self) -> list[str]:
+        """Each distinct section title once, in reading order."""
+        if self._section_titles is None:
+            self._section_titles = list(dict.fromkeys(s.title for s in self.sections()))
+        return list(self._section_titles)
 
     def _gather_sections(self) -> list[SectionInfo]:
         order = {
@@ -370,7 +401,7 @@ class Library:
         )
 
 
-def _index_unusable(path: Path, exc: BaseException) -> str:
+def index_unusable(path: Path, exc: BaseException) -> str:
     """One line saying why the index file cannot be used and which setting moves it."""
     folder = path.parent
     if folder.exists() and not folder.is_dir():

@@ -171,7 +171,7 @@ class Quoter:
         if kind == "speaker":
             pairs = [(s.name, s.name) for s in self.library.speakers()]
         elif kind == "section":
-            pairs = [(s.title, s.title) for s in self.library.sections()]
+            pairs = [(title, title) for title in self.library.section_titles()]
         elif kind == "episode":
             pairs = [
                 (" — ".join(p for p in (e.date, e.podcast, e.title) if p) or e.id, e.id)

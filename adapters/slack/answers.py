@@ -37,9 +37,7 @@ def for_command(
 
 def help_for(library: Library, command: str = COMMAND) -> Message:
     """Usage, examples and the library's sections."""
-    return blocks.help_message(
-        command, [section.title for section in library.sections()], library.examples
-    )
+    return blocks.help_message(command, library.section_titles(), library.examples)
 
 
 def random_quote(library: Library, rng: random.Random | None = None) -> Message:

@@ -12,7 +12,8 @@ from ..transcripts.corpus import default_corpus, discover, episode_id_for
 from ..transcripts.formats import FORMATS, companions_of, format_of, parse_transcript
 from ..transcripts.identity import duplicate_warning, episode_keys
 from ..transcripts.markdown_writer import round_trip_difference, to_markdown
-from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
+from .common import EXIT_NO_RESULTS, EXIT_OK, open_library_and_candidates
+from .progress import progress_bar
 
 
 def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None:
@@ -54,13 +55,19 @@ def run_index(args: argparse.Namespace) -> int:
 
     Unlike a start, this compares every transcript file, so an edit made in place (which a
     start's folder check cannot see) is picked up here."""
-    library = open_library(args, full_check=True)
+    library, store = open_library_and_candidates(args, full_check=True)
     report = library.report
     print(
         f"{library.index.path}: {len(library.episodes())} episodes, "
         f"{library.index.passage_count()} passages ({report.parsed} read, "
         f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.1f} s)"
     )
+    # Advice of episodes indexed before candidates were stored (an upgrade) is scored here
+    # too, so that a start never has to.
+    scored = store.catch_up(library, progress_bar("scoring advice"))
+    if scored:
+        print(f"{store.path}: advice candidates of {scored} episode(s) scored")
+    store.close()
     return EXIT_NO_RESULTS if library.errors else EXIT_OK
 
 

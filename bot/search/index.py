@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .analysis import Terms
 from .fulltext import FullTextIndex
+from .hooks import EpisodeListener
 from .store import PassageStore
-from .sync import Syncer, SyncReport
+from .sync import Syncer, SyncReport, fingerprint
 
 # Bump when parsing, passage building or the schema changes: every cache is then rebuilt.
 INDEX_VERSION = "11"
@@ -37,15 +38,27 @@ class SearchIndex:
         if self.store.ensure_schema(INDEX_VERSION):
             shutil.rmtree(folder, ignore_errors=True)
         self.fulltext = FullTextIndex(folder, self.terms)
-        self.syncer = Syncer(self.store, self.fulltext)
+        self.syncer = Syncer(self.store, self.fulltext, INDEX_VERSION)
         if self.store.meta("passages") not in ("", str(self.fulltext.doc_count())):
             self.syncer.refill_fulltext()
 
     def close(self) -> None:
         self.store.close()
 
-    def sync(self, corpus: Path, full: bool = False) -> SyncReport:
-        return self.syncer.sync(corpus, full)
+    def sync(
+        self, corpus: Path, full: bool = False, listener: EpisodeListener | None = None
+    ) -> SyncReport:
+        """Bring the index up to date with `corpus`; `listener` hears of every episode
+        (re)indexed or dropped (see hooks.py)."""
+        return self.syncer.sync(corpus, full, listener)
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each indexed episode's fingerprint, as listeners were given it: one row each."""
+        defaults = self.store.meta("podcast_defaults")
+        return {
+            episode_id: fingerprint(INDEX_VERSION, defaults, digest)
+            for episode_id, digest in self.store.digests()
+        }
 
     def passage_count(self) -> int:
         return int(self.store.meta("passages") or 0)

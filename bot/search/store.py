@@ -190,6 +190,10 @@ class PassageStore:
             )
         }
 
+    def digests(self) -> list[tuple[str, str]]:
+        """(episode id, content digest) of every stored episode."""
+        return self.db.execute("SELECT id, digest FROM episodes").fetchall()
+
     def failures(self) -> dict[str, tuple]:
         """source -> (size, mtime_ns, companions, digest, error source, line, message)."""
         return {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import TranscriptError, TranscriptWarning
+from ..models import Passage
 from ..transcripts.corpus import discover
 from ..transcripts.formats import companions_of
 from ..transcripts.identity import duplicate_warning
@@ -16,6 +17,7 @@ from ..transcripts.podcast_defaults import PodcastDefaults, load_podcast_default
 from ..transcripts.reading import unreadable_reason
 from .freshness import changed_folders, companion_stamp, content_digest, folder_stamps
 from .fulltext import FullTextIndex, PassageDoc
+from .hooks import EpisodeListener
 from .reading import ReadTranscript, read_all
 from .store import PassageStore
 
@@ -47,18 +49,32 @@ class _Tally:
 class Syncer:
     """Brings a PassageStore and its FullTextIndex up to date with a corpus folder."""
 
-    def __init__(self, store: PassageStore, fulltext: FullTextIndex) -> None:
+    def __init__(self, store: PassageStore, fulltext: FullTextIndex, version: str) -> None:
         self.store = store
         self.fulltext = fulltext
+        self.version = version
+        self.listener: EpisodeListener | None = None
         self.defaults = PodcastDefaults()
         # Preference of each file (lower is kept) when one episode is found in two files.
         self.rank: dict[str, int] = {}
 
-    def sync(self, corpus: Path, full: bool = False) -> SyncReport:
+    def sync(
+        self, corpus: Path, full: bool = False, listener: EpisodeListener | None = None
+    ) -> SyncReport:
         """Re-read the transcripts that changed since the last sync; drop the ones that went.
 
         A start looks only at folder stamps (see freshness.py); `full` compares every file.
+        `listener` hears of every episode (re)indexed or dropped (see hooks.py).
         """
+        self.listener = listener
+        try:
+            return self._sync(corpus, full)
+        finally:
+            self.listener = None
+            if listener is not None:
+                listener.sync_finished()
+
+    def _sync(self, corpus: Path, full: bool) -> SyncReport:
         started = time.perf_counter()
         errors: list[TranscriptError] = []
         found = None
@@ -90,6 +106,8 @@ class Syncer:
             self._record_folders_if_free(corpus)
             return quick
         tally = _Tally(errors=list(errors), warnings=warnings)
+        if self.listener is not None:
+            self.listener.sync_started(len(files))
         with self.store.transaction():
             self.fulltext.begin()
             try:
@@ -335,6 +353,24 @@ class Syncer:
             PassageDoc(pid, read.episode.id, d.section, d.speaker, d.text, pairs)
             for pid, d, pairs in zip(ids, read.drafts, read.pairs, strict=True)
         )
+        if self.listener is not None:
+            episode = read.episode
+            passages = [
+                Passage(
+                    f"{episode.id}:{d.ordinal}",
+                    episode,
+                    d.ordinal,
+                    d.section,
+                    d.speaker,
+                    d.seconds,
+                    d.text,
+                )
+                for d in read.drafts
+            ]
+            digest = signature[3]
+            self.listener.episode_indexed(
+                episode, fingerprint(self.version, self.defaults.digest, digest), passages
+            )
         tally.parsed += 1
         tally.changed = True
 
@@ -354,8 +390,7 @@ class Syncer:
                 return other_source, key
         for key, other_id, other_source in matches:
             stored = self.store.episode_signature(other_id)
-            if self.store.remove_episode(other_id):
-                self.fulltext.remove_episode(other_id)
+            self._remove(other_id, tally)
             if stored is not None and other_source in self.rank and stored[0] == other_source:
                 self.store.record_duplicate(other_source, stored[1:], source, key)
                 tally.warnings.append(duplicate_warning(other_source, source, key))
@@ -365,6 +400,13 @@ class Syncer:
         if self.store.remove_episode(episode_id):
             self.fulltext.remove_episode(episode_id)
             tally.changed = True
+            if self.listener is not None:
+                self.listener.episode_removed(episode_id)
+
+
+def fingerprint(version: str, defaults: str, digest: str) -> str:
+    """What an episode's passages depend on: its files, the podcast defaults, the cutting."""
+    return f"{version}:{defaults}:{digest}"
 
 
 def _signature(path: Path) -> tuple[int, int, str] | None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot import Library
-from bot.advice.pool import AdvicePool, CurationError, build_pool
+from bot.advice.curation import CurationError
+from bot.advice.pool import AdvicePool, build_pool
 
 EPISODE = "peterman-pod-2025-08-15-stefan-mai"
 
