@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..text import fold
+from .companions import stem_of, suffix_of
 from .formats import format_of
 
 CORPUS_ENV = "QUOTEBOT_CORPUS"
@@ -29,9 +30,7 @@ def default_corpus() -> Path:
 
 def episode_id_for(path: Path) -> str:
     """A stable id from the file name: `000_Stefan Mai.txt` -> `000-stefan-mai`."""
-    stem = path.name
-    for suffix in reversed(path.suffixes[-1:]):
-        stem = stem[: -len(suffix)]
+    stem = stem_of(path)
     slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
     return slug or "episode"
 
@@ -55,7 +54,7 @@ def transcript_files(corpus: Path) -> list[tuple[str, Path]]:
         base = episode_id_for(path)
         choices = [base]
         if fmt != "markdown":
-            choices.append(f"{base}-{path.suffix.lower().lstrip('.')}")
+            choices.append(f"{base}-{suffix_of(path).lstrip('.').replace('.', '-')}")
         episode_id = next((choice for choice in choices if choice not in seen), None)
         counter = 2
         while episode_id is None or episode_id in seen:

@@ -8,8 +8,17 @@ from pathlib import Path
 BOT = Path(__file__).resolve().parents[2] / "bot"
 
 # Lower numbers sit lower; a module may import modules of its own rank or below.
-RANKS = {"base": 0, "transcripts": 1, "search": 2, "library": 3, "advice": 4, "face": 5, "cli": 6}
-WINGS = ("transcripts", "search", "advice", "cli")
+RANKS = {
+    "base": 0,
+    "transcripts": 1,
+    "search": 2,
+    "feeds": 3,
+    "library": 3,
+    "advice": 4,
+    "face": 5,
+    "cli": 6,
+}
+WINGS = ("transcripts", "search", "feeds", "advice", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 

@@ -1,0 +1,454 @@
+"""Polling feeds: fetch each due feed, store what changed as corpus files, record the outcome.
+
+One feed's failure is recorded on that feed and never stops the others; one episode's failure
+is recorded on that episode and its previously stored files keep being served. Work for the
+items of a feed (transcripts, chapters) runs on a small thread pool.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import TranscriptError
+from .episode_files import (
+    check_chapters,
+    check_transcript,
+    describe_problem,
+    sidecar_bytes,
+    sidecar_metadata,
+)
+from .errors import FeedError, WrongType
+from .fetcher import FetchPolicy, fetch
+from .items import FeedDocument, FeedItem
+from .rss import parse_feed
+from .storage import (
+    HAND_EDITED,
+    REMOVED_BY_HAND,
+    UNCHANGED,
+    WRITTEN,
+    digest,
+    feed_folder,
+    file_digest,
+    remove_if_ours,
+    stem_for_guid,
+    write_file,
+)
+from .store import FAILED, FETCHED, NONE, EpisodeRecord, FeedRecord, FeedStore
+from .transcript_types import STORED_SUFFIX, by_preference, served_as_expected
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+FEED_ACCEPT = "application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+
+
+class TranscriptHandoff(Protocol):
+    """Where an episode with audio but no usable transcript goes, on a feed with
+    `transcribe: true` (the transcription wing queues it). Returns the transcript status to
+    record (e.g. "queued"), or None to record "none"."""
+
+    def __call__(self, feed: FeedRecord, item: FeedItem, folder: Path, stem: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    """Limits and timing of polls; `PollConfig.from_settings` reads them from Settings."""
+
+    policy: FetchPolicy = FetchPolicy()
+    max_feed_bytes: int = 32 * 1024 * 1024
+    max_transcript_bytes: int = 16 * 1024 * 1024
+    interval: int = 1800
+    lease: int = 600
+    workers: int = 8
+
+    @classmethod
+    def from_settings(cls, settings: object) -> PollConfig:
+        def get(name: str, default: object) -> object:
+            value = getattr(settings, name, None)
+            return default if value is None else value
+
+        policy = FetchPolicy(
+            connect_timeout=float(get("feeds_connect_timeout", 10)),
+            read_timeout=float(get("feeds_read_timeout", 30)),
+            deadline=float(get("feeds_deadline", 120)),
+            allow_private=bool(get("feeds_allow_private", False)),
+        )
+        return cls(
+            policy=policy,
+            max_feed_bytes=int(get("feeds_max_feed_bytes", cls.max_feed_bytes)),
+            max_transcript_bytes=int(get("feeds_max_transcript_bytes", cls.max_transcript_bytes)),
+            interval=int(get("feeds_interval", cls.interval)),
+        )
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """What one poll of one feed did."""
+
+    feed: str
+    outcome: str  # "not modified", "unchanged", "updated", "failed", "busy"
+    error: str | None = None
+    items: int = 0
+    new: int = 0
+    written: int = 0
+    failed_episodes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return self.written > 0
+
+
+def default_replica() -> str:
+    """Who holds a claim, for `feeds list` and the logs: host name and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Poller:
+    """Polls the feeds of one store into one corpus folder."""
+
+    def __init__(
+        self,
+        store: FeedStore,
+        corpus: Path,
+        config: PollConfig | None = None,
+        replica: str | None = None,
+        handoff: TranscriptHandoff | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.corpus = corpus
+        self.config = config or PollConfig()
+        self.replica = replica or default_replica()
+        self.handoff = handoff
+        self.clock = clock
+
+    # -- which feeds -------------------------------------------------------------------------
+
+    def poll_due(self, progress: Progress | None = None) -> list[PollReport]:
+        """Poll every feed that is due and not held by another replica."""
+        reports = []
+        for name in self.store.due(int(self.clock())):
+            if self.store.claim(name, self.replica, self.config.lease, int(self.clock())):
+                reports.append(self._poll_claimed(name, progress))
+        return reports
+
+    def poll_now(
+        self, names: Iterable[str] | None = None, progress: Progress | None = None
+    ) -> list[PollReport]:
+        """Poll the named feeds (all when None) now, due or not; a feed another replica is
+        polling at this moment is reported as busy."""
+        wanted = list(names) if names is not None else [f.name for f in self.store.all()]
+        reports = []
+        for name in wanted:
+            if self.store.get(name) is None:
+                raise FeedError(f"no feed named {name} (see `quotebot feeds list`)")
+            if self.store.claim(
+                name, self.replica, self.config.lease, int(self.clock()), due_only=False
+            ):
+                reports.append(self._poll_claimed(name, progress))
+            else:
+                reports.append(PollReport(name, "busy", "another replica is polling it now"))
+        return reports
+
+    # -- one feed ----------------------------------------------------------------------------
+
+    def _poll_claimed(self, name: str, progress: Progress | None) -> PollReport:
+        started = time.perf_counter()
+        record = self.store.get(name)
+        assert record is not None
+        now = int(self.clock())
+        next_poll = now + self.config.interval
+        try:
+            report = self._poll(record, progress)
+        except FeedError as exc:
+            log.warning("feed %s: %s", name, exc)
+            self.store.finish(name, self.replica, next_poll, last_poll_at=now, last_error=str(exc))
+            return PollReport(name, "failed", str(exc), seconds=time.perf_counter() - started)
+        except Exception as exc:  # a bug must not stop the other feeds; it is logged in full
+            log.exception("feed %s: poll failed", name)
+            message = f"internal error: {type(exc).__name__}"
+            self.store.finish(name, self.replica, next_poll, last_poll_at=now, last_error=message)
+            return PollReport(name, "failed", message, seconds=time.perf_counter() - started)
+        return replace(report, seconds=time.perf_counter() - started)
+
+    def _poll(self, record: FeedRecord, progress: Progress | None) -> PollReport:
+        now = int(self.clock())
+        next_poll = now + self.config.interval
+        known = self.store.episodes(record.name)
+        # Episodes that failed last time are retried: ask for the whole feed again.
+        retry = any(episode.error for episode in known.values())
+        fetched = fetch(
+            record.url,
+            self.config.max_feed_bytes,
+            self.config.policy,
+            etag=None if retry else record.etag,
+            last_modified=None if retry else record.last_modified,
+            accept=FEED_ACCEPT,
+        )
+        if fetched.not_modified:
+            self.store.finish(
+                record.name,
+                self.replica,
+                next_poll,
+                last_poll_at=now,
+                last_success_at=now,
+                last_error=None,
+            )
+            return PollReport(record.name, "not modified")
+        body_digest = digest(fetched.body)
+        validators = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+        if body_digest == record.feed_digest and not retry:
+            self.store.finish(
+                record.name,
+                self.replica,
+                next_poll,
+                last_poll_at=now,
+                last_success_at=now,
+                last_error=None,
+                **validators,
+            )
+            return PollReport(record.name, "unchanged")
+        document = parse_feed(fetched.body, fetched.content_type)
+        episodes, written, new = self._store_items(record, document, known, progress)
+        self.store.save_episodes(episodes)
+        present = {episode.guid for episode in episodes}
+        self.store.mark_gone(record.name, present)
+        failed = sum(1 for episode in episodes if episode.error)
+        warning = "; ".join(document.skipped) or None
+        values = {
+            "last_poll_at": now,
+            "last_success_at": now,
+            "last_error": warning,
+            "feed_digest": body_digest,
+            "title": document.title,
+            **validators,
+        }
+        if written:
+            values["changed_at"] = now
+        self.store.finish(record.name, self.replica, next_poll, **values)
+        log.info(
+            "feed %s: %d items, %d new, %d files written, %d episodes with problems",
+            record.name,
+            len(document.items),
+            new,
+            written,
+            failed,
+        )
+        return PollReport(
+            record.name, "updated", warning, len(document.items), new, written, failed
+        )
+
+    def _store_items(
+        self,
+        record: FeedRecord,
+        document: FeedDocument,
+        known: dict[str, EpisodeRecord],
+        progress: Progress | None,
+    ) -> tuple[list[EpisodeRecord], int, int]:
+        folder = feed_folder(self.corpus, record.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        used = {episode.stem for episode in known.values()}
+        jobs: list[tuple[FeedItem, EpisodeRecord | None, str]] = []
+        seen: set[str] = set()
+        for item in document.items:
+            if item.guid in seen:
+                continue  # a repeated guid: the first item wins, as podcast apps do
+            seen.add(item.guid)
+            previous = known.get(item.guid)
+            stem = previous.stem if previous else _unique_stem(item.guid, used)
+            used.add(stem)
+            jobs.append((item, previous, stem))
+        total = len(jobs)
+        done = 0
+        results: list[tuple[EpisodeRecord, int]] = []
+        if progress:
+            progress(record.name, 0, total)
+
+        def work(job: tuple[FeedItem, EpisodeRecord | None, str]) -> tuple[EpisodeRecord, int]:
+            item, previous, stem = job
+            return self._store_item(record, document, item, previous, stem, folder)
+
+        with ThreadPoolExecutor(self.config.workers, thread_name_prefix="feed-item") as pool:
+            for result in pool.map(work, jobs):
+                results.append(result)
+                done += 1
+                if progress:
+                    progress(record.name, done, total)
+        new = sum(1 for _, previous, _ in jobs if previous is None)
+        return [episode for episode, _ in results], sum(n for _, n in results), new
+
+    def _store_item(
+        self,
+        feed: FeedRecord,
+        document: FeedDocument,
+        item: FeedItem,
+        previous: EpisodeRecord | None,
+        stem: str,
+        folder: Path,
+    ) -> tuple[EpisodeRecord, int]:
+        """Fetch what changed for one item and write it; (its record, files written)."""
+        files = dict(previous.files) if previous else {}
+        hand_edited: set[str] = set()
+        notes: list[str] = []
+        errors: list[str] = []
+        written = 0
+        if previous and previous.title != item.title:
+            notes.append(f"title changed from “{previous.title}” to “{item.title}”")
+            log.warning("feed %s: guid %s %s", feed.name, item.guid, notes[-1])
+        links = digest(
+            json.dumps(
+                [[link.url, link.type] for link in item.transcripts] + [item.chapters_url],
+            ).encode()
+        )
+        refresh = previous is None or previous.links_digest != links or bool(previous.error)
+
+        transcript = None  # (suffix, bytes, url, type)
+        status = previous.transcript_status if previous else NONE
+        transcript_url = previous.transcript_url if previous else None
+        transcript_type = previous.transcript_type if previous else None
+        transcript_file = previous.transcript_file if previous else None
+        chapters = None
+        if refresh:
+            transcript, problems = self._fetch_transcript(item, folder)
+            if transcript is None and problems:
+                status = FAILED if not transcript_file else status
+                errors.append("transcript: " + "; ".join(problems))
+            elif transcript is None:
+                status = NONE if not transcript_file else status
+            if item.chapters_url:
+                try:
+                    chapters = self._fetch_chapters(item.chapters_url, folder)
+                except (FeedError, TranscriptError) as exc:
+                    errors.append(f"chapters {item.chapters_url}: {_problem(exc)}")
+
+        def store(name: str, data: bytes) -> bool:
+            nonlocal written
+            outcome = write_file(folder / name, data, files)
+            if outcome == WRITTEN:
+                files[name] = digest(data)
+                written += 1
+            elif outcome == HAND_EDITED:
+                hand_edited.add(name)
+            elif outcome == REMOVED_BY_HAND:
+                notes.append(f"{name} was deleted by hand: not fetched again")
+            return outcome in (WRITTEN, UNCHANGED)
+
+        # Companions first, so the transcript never appears without its metadata.
+        store(f"{stem}.yaml", sidecar_bytes(sidecar_metadata(feed.name, document, item)))
+        if chapters is not None:
+            store(f"{stem}.chapters.json", chapters)
+        if transcript is not None:
+            suffix, data, url, kind = transcript
+            name = f"{stem}{suffix}"
+            if transcript_file and transcript_file != name:
+                if remove_if_ours(folder / transcript_file, files):
+                    files.pop(transcript_file, None)
+                    written += 1
+                else:
+                    hand_edited.add(transcript_file)
+                    name = ""  # the edited file stays the episode's transcript
+            if name and store(name, data):
+                transcript_file, transcript_url, transcript_type, status = name, url, kind, FETCHED
+        # Files this poll did not touch may have been edited since the last one.
+        for name, recorded in files.items():
+            current = file_digest(folder / name)
+            if current is not None and current != recorded:
+                hand_edited.add(name)
+        if not transcript_file and status != FAILED:
+            status = self._hand_off(feed, item, folder, stem, previous)
+        return (
+            EpisodeRecord(
+                feed=feed.name,
+                guid=item.guid,
+                stem=stem,
+                title=item.title,
+                published=item.published,
+                in_feed=True,
+                links_digest=links,
+                transcript_url=transcript_url,
+                transcript_type=transcript_type,
+                transcript_file=transcript_file,
+                transcript_status=status,
+                files=files,
+                hand_edited=tuple(sorted(hand_edited)),
+                error="; ".join(errors) or None,
+                note="; ".join(notes) or (previous.note if previous and not refresh else None),
+                updated_at=int(self.clock()),
+            ),
+            written,
+        )
+
+    def _fetch_transcript(
+        self, item: FeedItem, folder: Path
+    ) -> tuple[tuple[str, bytes, str, str] | None, list[str]]:
+        """The best transcript that fetches and parses, falling back type by type."""
+        problems: list[str] = []
+        for link in by_preference(item.transcripts):
+            kind = link.type or ""
+            try:
+                fetched = fetch(link.url, self.config.max_transcript_bytes, self.config.policy)
+                if not served_as_expected(kind, fetched.content_type):
+                    raise WrongType(f"served as {fetched.content_type or 'no type'}, not {kind}")
+                check_transcript(folder, fetched.body, STORED_SUFFIX[kind])
+            except (FeedError, TranscriptError) as exc:
+                problems.append(f"{link.url}: {_problem(exc)}")
+                continue
+            return (STORED_SUFFIX[kind], fetched.body, link.url, kind), problems
+        unknown = [link for link in item.transcripts if link.type is None]
+        if unknown and not problems:
+            problems.append(
+                f"{unknown[0].url}: unknown transcript type “{unknown[0].declared_type}”"
+            )
+        return None, problems
+
+    def _fetch_chapters(self, url: str, folder: Path) -> bytes:
+        fetched = fetch(url, self.config.max_transcript_bytes, self.config.policy)
+        if fetched.content_type in ("text/html", "application/xhtml+xml"):
+            raise WrongType(f"served as {fetched.content_type}, not application/json+chapters")
+        check_chapters(folder, fetched.body)
+        return fetched.body
+
+    def _hand_off(
+        self,
+        feed: FeedRecord,
+        item: FeedItem,
+        folder: Path,
+        stem: str,
+        previous: EpisodeRecord | None,
+    ) -> str:
+        """An item without a usable transcript: the transcription wing's turn, if it wants it."""
+        if previous and previous.transcript_status not in (NONE, FAILED, FETCHED):
+            return previous.transcript_status  # already queued, running or done
+        if self.handoff is None or not feed.transcribe or not item.enclosure:
+            return NONE
+        try:
+            return self.handoff(feed, item, folder, stem) or NONE
+        except Exception:
+            log.exception("feed %s: handing %s on for transcription failed", feed.name, item.guid)
+            return NONE
+
+
+def _unique_stem(guid: str, used: set[str]) -> str:
+    stem = stem_for_guid(guid)
+    if stem not in used:
+        return stem
+    counter = 2
+    while f"{stem}-{counter}" in used:
+        counter += 1
+    return f"{stem}-{counter}"
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, TranscriptError):
+        return describe_problem(exc)
+    return str(exc)

@@ -1,0 +1,91 @@
+"""Podcasting 2.0 transcript types: the spellings feeds use, and which one to fetch first.
+
+Feeds write the SRT type several ways (`application/x-subrip` is the spec's, `application/srt`
+and `text/srt` are common), and some leave the type out; the file name then tells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .items import TranscriptLink
+
+VTT, SRT, JSON, HTML, PLAIN = (
+    "text/vtt",
+    "application/x-subrip",
+    "application/json",
+    "text/html",
+    "text/plain",
+)
+ALIASES = {
+    "text/vtt": VTT,
+    "text/webvtt": VTT,
+    "application/vtt": VTT,
+    "application/x-subrip": SRT,
+    "application/srt": SRT,
+    "application/x-srt": SRT,
+    "text/srt": SRT,
+    "text/x-srt": SRT,
+    "application/json": JSON,
+    "text/json": JSON,
+    "application/x-json": JSON,
+    "text/html": HTML,
+    "application/xhtml+xml": HTML,
+    "text/plain": PLAIN,
+}
+EXTENSIONS = {
+    ".vtt": VTT,
+    ".srt": SRT,
+    ".json": JSON,
+    ".html": HTML,
+    ".htm": HTML,
+    ".txt": PLAIN,
+}
+# Speaker-labelled, timed formats first; plain text (no speakers, no times) last.
+PREFERENCE = (JSON, VTT, SRT, HTML, PLAIN)
+# The extension a fetched transcript is stored under, which is what the corpus reads it by.
+STORED_SUFFIX = {
+    VTT: ".vtt",
+    SRT: ".srt",
+    JSON: ".json",
+    HTML: ".html",
+    PLAIN: ".plain.txt",
+}
+# Content types a server may send for each type without it being "the wrong type".
+SERVED_AS = {
+    VTT: {VTT, "text/plain", "application/octet-stream", "binary/octet-stream", ""},
+    SRT: {SRT, "text/plain", "application/octet-stream", "binary/octet-stream", ""},
+    JSON: {JSON, "text/plain", "application/octet-stream", "binary/octet-stream", ""},
+    HTML: {HTML, "text/plain", ""},
+    PLAIN: {PLAIN, "application/octet-stream", "binary/octet-stream", ""},
+}
+
+
+def normalise_type(declared: str | None, url: str = "") -> str | None:
+    """The canonical type for a declared one (`application/srt` -> `application/x-subrip`),
+    or from the URL's extension when undeclared or unknown; None when neither tells."""
+    text = (declared or "").split(";")[0].strip().lower()
+    if text in ALIASES:
+        return ALIASES[text]
+    path = urlsplit(url).path.lower()
+    for extension, kind in EXTENSIONS.items():
+        if path.endswith(extension):
+            return kind
+    return None
+
+
+def by_preference(links: Iterable[TranscriptLink]) -> list[TranscriptLink]:
+    """Readable transcripts, best first (JSON, VTT, SRT, HTML, plain text); feed order breaks
+    ties, and `rel="captions"` files (often without speakers) come after the others."""
+    readable = [link for link in links if link.type in PREFERENCE]
+    return sorted(
+        readable,
+        key=lambda link: (PREFERENCE.index(link.type or ""), link.rel.lower() == "captions"),
+    )
+
+
+def served_as_expected(kind: str, content_type: str) -> bool:
+    """Whether a server's Content-Type fits a transcript of `kind`."""
+    served = ALIASES.get(content_type, content_type)
+    return served in SERVED_AS.get(kind, {kind})
