@@ -196,6 +196,7 @@ class Poller:
             accept=FEED_ACCEPT,
         )
         if fetched.not_modified:
+            self._recheck_files(record.name, known)
             self.store.finish(
                 record.name,
                 self.replica,
@@ -208,6 +209,7 @@ class Poller:
         body_digest = digest(fetched.body)
         validators = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if body_digest == record.feed_digest and not retry:
+            self._recheck_files(record.name, known)
             self.store.finish(
                 record.name,
                 self.replica,
@@ -247,6 +249,19 @@ class Poller:
         return PollReport(
             record.name, "updated", warning, len(document.items), new, written, failed
         )
+
+    def _recheck_files(self, feed: str, known: dict[str, EpisodeRecord]) -> None:
+        """An unchanged feed costs no fetch, but hand edits since the last poll are noticed
+        (by modification time; only changed files are read)."""
+        folder = feed_folder(self.corpus, feed)
+        changed = []
+        for episode in known.values():
+            stamps = dict(episode.stamps)
+            edited = tuple(sorted(edited_files(folder, episode.files, stamps)))
+            if edited != episode.hand_edited or stamps != episode.stamps:
+                changed.append(replace(episode, hand_edited=edited, stamps=stamps))
+        if changed:
+            self.store.save_episodes(changed)
 
     def _store_items(
         self,
@@ -298,6 +313,7 @@ class Poller:
     ) -> tuple[EpisodeRecord, int]:
         """Fetch what changed for one item and write it; (its record, files written)."""
         files = dict(previous.files) if previous else {}
+        stamps = dict(previous.stamps) if previous else {}
         hand_edited: set[str] = set()
         notes: list[str] = []
         errors: list[str] = []
@@ -336,6 +352,7 @@ class Poller:
             outcome = write_file(folder / name, data, files)
             if outcome == WRITTEN:
                 files[name] = digest(data)
+                stamps[name] = (folder / name).stat().st_mtime_ns
                 written += 1
             elif outcome == HAND_EDITED:
                 hand_edited.add(name)
@@ -353,6 +370,7 @@ class Poller:
             if transcript_file and transcript_file != name:
                 if remove_if_ours(folder / transcript_file, files):
                     files.pop(transcript_file, None)
+                    stamps.pop(transcript_file, None)
                     written += 1
                 else:
                     hand_edited.add(transcript_file)
@@ -360,10 +378,7 @@ class Poller:
             if name and store(name, data):
                 transcript_file, transcript_url, transcript_type, status = name, url, kind, FETCHED
         # Files this poll did not touch may have been edited since the last one.
-        for name, recorded in files.items():
-            current = file_digest(folder / name)
-            if current is not None and current != recorded:
-                hand_edited.add(name)
+        hand_edited |= edited_files(folder, files, stamps)
         if not transcript_file and status != FAILED:
             status = self._hand_off(feed, item, folder, stem, previous)
         return (
@@ -380,6 +395,7 @@ class Poller:
                 transcript_file=transcript_file,
                 transcript_status=status,
                 files=files,
+                stamps=stamps,
                 hand_edited=tuple(sorted(hand_edited)),
                 error="; ".join(errors) or None,
                 note="; ".join(notes) or (previous.note if previous and not refresh else None),
@@ -436,6 +452,24 @@ class Poller:
         except Exception:
             log.exception("feed %s: handing %s on for transcription failed", feed.name, item.guid)
             return NONE
+
+
+def edited_files(folder: Path, files: dict[str, str], stamps: dict[str, int]) -> set[str]:
+    """The files a person changed since the poll wrote them. A file whose modification time
+    is the one recorded is not read; a touched but identical file gets its new time recorded."""
+    edited = set()
+    for name, recorded in files.items():
+        try:
+            stamp = (folder / name).stat().st_mtime_ns
+        except FileNotFoundError:
+            continue
+        if stamps.get(name) == stamp:
+            continue
+        if file_digest(folder / name) == recorded:
+            stamps[name] = stamp
+        else:
+            edited.add(name)
+    return edited
 
 
 def _unique_stem(guid: str, used: set[str]) -> str:

@@ -63,7 +63,8 @@ class EpisodeRecord:
     transcript_type: str | None = None
     transcript_file: str | None = None
     transcript_status: str = NONE
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # name -> SHA-256 the poll wrote
+    stamps: dict[str, int] = field(default_factory=dict)  # name -> mtime_ns after writing
     hand_edited: tuple[str, ...] = ()
     error: str | None = None
     note: str | None = None
@@ -294,6 +295,7 @@ def _episode(row: tuple[Any, ...]) -> EpisodeRecord:
     values = dict(zip(EPISODE_COLUMNS, row, strict=True))
     values["in_feed"] = bool(values["in_feed"])
     values["files"] = json.loads(values["files"] or "{}")
+    values["stamps"] = json.loads(values["stamps"] or "{}")
     values["hand_edited"] = tuple(n for n in (values["hand_edited"] or "").split("\n") if n)
     values["updated_at"] = int(values["updated_at"] or 0)
     return EpisodeRecord(**values)
@@ -303,5 +305,6 @@ def _episode_row(record: EpisodeRecord) -> tuple[Any, ...]:
     values = {name: getattr(record, name) for name in EPISODE_COLUMNS}
     values["in_feed"] = int(record.in_feed)
     values["files"] = json.dumps(record.files, sort_keys=True)
+    values["stamps"] = json.dumps(record.stamps, sort_keys=True)
     values["hand_edited"] = "\n".join(record.hand_edited)
     return tuple(values[name] for name in EPISODE_COLUMNS)

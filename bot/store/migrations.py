@@ -85,6 +85,7 @@ MIGRATIONS.append(
                 transcript_file TEXT,
                 transcript_status TEXT NOT NULL DEFAULT 'none',
                 files TEXT NOT NULL DEFAULT '{}',
+                stamps TEXT NOT NULL DEFAULT '{}',
                 hand_edited TEXT NOT NULL DEFAULT '',
                 error TEXT,
                 note TEXT,
