@@ -24,11 +24,14 @@ from aiohttp import web
 from bot import (
     AdviceService,
     ConfigError,
+    FeedWorker,
     Library,
     Metrics,
     Settings,
+    build_pool,
     configure_logging,
     create_advice_service,
+    create_feed_worker,
 )
 
 from .ops_routes import Readiness, add_ops_routes
@@ -52,6 +55,8 @@ class Running:
     service: AdviceService
     scheduler_task: asyncio.Task[None]
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    feed_worker: FeedWorker | None = None
+    feed_task: asyncio.Task[None] | None = None
     stopping: bool = False
 
 
@@ -154,6 +159,17 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     readiness.add("index", lambda: library.index.passage_count() > 0)
     readiness.add("database", service.store.ping)
     closers: list[Callable[[], Awaitable[Any]]] = []
+    try:
+        feed_worker = create_feed_worker(library, settings)
+    except BaseException:
+        service.store.close()
+        raise
+
+    def rebuild_advice_pool(_report: object) -> None:
+        # New episodes bring new advice candidates (and soundbites); built in the worker thread.
+        service.scheduler.pool = build_pool(library, settings.advice_speakers, settings.advice_file)
+
+    feed_worker.refresh_listeners.append(rebuild_advice_pool)
 
     bolt_app = None
     try:
@@ -168,6 +184,7 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
             with contextlib.suppress(Exception):
                 await close()
         service.store.close()
+        feed_worker.close()
         raise
 
     from .slack.server import create_web_app, serve_http
@@ -177,7 +194,12 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
     add_ops_routes(web_app, readiness, metrics)
     web_runner = await serve_http(web_app, host, port)
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
-    running = Running(web_runner, service, scheduler_task, closers)
+    # Feeds are polled (at start, then on their interval) and the index refreshed in the
+    # background: answers never wait for it, and a failing feed never affects readiness.
+    feed_task = asyncio.create_task(feed_worker.run(), name="feed-worker")
+    running = Running(
+        web_runner, service, scheduler_task, closers, feed_worker=feed_worker, feed_task=feed_task
+    )
     readiness.add("accepting", lambda: not running.stopping)
     log.info(
         "quotebot running: slack=%s discord=%s http=%s:%s",
@@ -206,6 +228,14 @@ async def shutdown(running: Running) -> None:
         await asyncio.wait_for(asyncio.shield(running.scheduler_task), grace)
     except TimeoutError:
         running.scheduler_task.cancel()
+    if running.feed_worker is not None and running.feed_task is not None:
+        # A poll in progress stops after the fetches already started (each has a deadline).
+        running.feed_worker.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(running.feed_task), SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("a feed poll is still finishing; it resumes at the next start")
+            running.feed_task.cancel()
     await _drain_replies(SHUTDOWN_GRACE_SECONDS)
     for close in running.closers:
         try:
@@ -214,6 +244,8 @@ async def shutdown(running: Running) -> None:
             log.exception("error while closing a connection")
     await running.web_runner.cleanup()
     running.service.store.close()
+    if running.feed_worker is not None:
+        running.feed_worker.close()
     log.info("stopped")
 
 

@@ -6,6 +6,7 @@ from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
+from .feeds import FeedWorker, create_feed_worker
 from .library import Library
 from .logging_setup import configure_logging
 from .metrics import Metrics
@@ -37,6 +38,7 @@ __all__ = [
     "CurationError",
     "Delivery",
     "Episode",
+    "FeedWorker",
     "Hit",
     "Library",
     "Metrics",
@@ -57,6 +59,7 @@ __all__ = [
     "build_pool",
     "configure_logging",
     "create_advice_service",
+    "create_feed_worker",
     "fold",
     "format_timestamp",
     "next_due",

@@ -109,6 +109,29 @@ class Library:
     def close(self) -> None:
         self.index.close()
 
+    def refresh(self) -> SyncReport:
+        """Bring the index up to date with the corpus while searches go on, and serve the
+        new state from the next call: new, changed and removed transcripts (a feed poll, a file
+        dropped in by hand, another replica's fetch on a shared volume).
+
+        The sync writes through a connection of its own: SQLite's write-ahead log lets the
+        searches on `self.index` keep reading the last committed state meanwhile. Only when
+        something changed are the listings (episodes, speakers, sections) rebuilt and swapped in.
+        """
+        writer = SearchIndex(self.index.path)
+        try:
+            report = writer.sync(self.corpus)
+        finally:
+            writer.close()
+        if report.parsed or report.removed:
+            fresh = Library(self.corpus, self.index, report)
+            fresh.search_observer = self.search_observer
+            # Each attribute is replaced whole; a search running meanwhile sees old or new.
+            self.__dict__.update(fresh.__dict__)
+        else:
+            self.report = report
+        return report
+
     @property
     def errors(self) -> tuple[TranscriptError, ...]:
         """Transcripts that could not be served, each naming its file and line."""

@@ -24,6 +24,7 @@ from .poller import PollConfig, Poller, PollReport, TranscriptHandoff
 from .rss import parse_feed
 from .storage import feed_folder
 from .store import EpisodeRecord, FeedRecord, FeedStore, FeedSummary
+from .worker import FeedWorker, StepReport, create_feed_worker
 
 __all__ = [
     "AddressRefused",
@@ -36,6 +37,7 @@ __all__ = [
     "FeedRecord",
     "FeedStore",
     "FeedSummary",
+    "FeedWorker",
     "FetchError",
     "FetchPolicy",
     "FetchTimeout",
@@ -46,12 +48,14 @@ __all__ = [
     "PollReport",
     "Poller",
     "Soundbite",
+    "StepReport",
     "TooLarge",
     "TooManyRedirects",
     "TranscriptHandoff",
     "TranscriptLink",
     "UnsafeXML",
     "WrongType",
+    "create_feed_worker",
     "feed_folder",
     "fetch",
     "parse_feed",

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -95,7 +96,7 @@ class PollReport:
     """What one poll of one feed did."""
 
     feed: str
-    outcome: str  # "not modified", "unchanged", "updated", "failed", "busy"
+    outcome: str  # "not modified", "unchanged", "updated", "failed", "busy", "interrupted"
     error: str | None = None
     items: int = 0
     new: int = 0
@@ -131,6 +132,11 @@ class Poller:
         self.replica = replica or default_replica()
         self.handoff = handoff
         self.clock = clock
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop soon (at shutdown): items not started yet are left for the next poll."""
+        self._cancelled.set()
 
     # -- which feeds -------------------------------------------------------------------------
 
@@ -138,6 +144,8 @@ class Poller:
         """Poll every feed that is due and not held by another replica."""
         reports = []
         for name in self.store.due(int(self.clock())):
+            if self._cancelled.is_set():
+                break
             if self.store.claim(name, self.replica, self.config.lease, int(self.clock())):
                 reports.append(self._poll_claimed(name, progress))
         return reports
@@ -223,6 +231,17 @@ class Poller:
         document = parse_feed(fetched.body, fetched.content_type)
         episodes, written, new = self._store_items(record, document, known, progress)
         self.store.save_episodes(episodes)
+        if self._cancelled.is_set():
+            # Interrupted: what was stored is recorded, the rest is fetched at the next start.
+            self.store.finish(
+                record.name,
+                self.replica,
+                now,
+                last_poll_at=now,
+                last_error="interrupted by shutdown; the next poll finishes it",
+                **({"changed_at": now} if written else {}),
+            )
+            return PollReport(record.name, "interrupted", None, len(document.items), new, written)
         present = {episode.guid for episode in episodes}
         self.store.mark_gone(record.name, present)
         failed = sum(1 for episode in episodes if episode.error)
@@ -289,12 +308,18 @@ class Poller:
         if progress:
             progress(record.name, 0, total)
 
-        def work(job: tuple[FeedItem, EpisodeRecord | None, str]) -> tuple[EpisodeRecord, int]:
+        def work(
+            job: tuple[FeedItem, EpisodeRecord | None, str],
+        ) -> tuple[EpisodeRecord, int] | None:
+            if self._cancelled.is_set():
+                return None
             item, previous, stem = job
             return self._store_item(record, document, item, previous, stem, folder)
 
         with ThreadPoolExecutor(self.config.workers, thread_name_prefix="feed-item") as pool:
             for result in pool.map(work, jobs):
+                if result is None:
+                    continue
                 results.append(result)
                 done += 1
                 if progress:
