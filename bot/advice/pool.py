@@ -177,11 +177,49 @@ def score_passage(passage: Passage, speakers: str = "guests") -> tuple[float, tu
     return score, tuple(reasons)
 
 
+SOUNDBITE_MIN_WORDS = 8
+
+
+def soundbite_title(passage: Passage) -> str | None:
+    """The title of the publisher's `podcast:soundbite` the passage starts in (a feed's
+    sidecar lists them as `soundbites: [{start, duration, title}]`), else None."""
+    for bite in (passage.episode.metadata or {}).get("soundbites") or ():
+        if not isinstance(bite, dict):
+            continue
+        try:
+            start, duration = float(bite.get("start")), float(bite.get("duration"))
+        except (TypeError, ValueError):
+            continue
+        # Passage times are whole seconds, rounded down: allow the second before the start.
+        if start - 1 <= passage.seconds < start + duration:
+            return str(bite.get("title") or "").strip() or "untitled"
+    return None
+
+
+def _soundbite_stands_alone(passage: Passage) -> bool:
+    text = passage.text.strip()
+    count = len(words(text))
+    return (
+        SOUNDBITE_MIN_WORDS <= count <= MAX_WORDS
+        and not text.endswith("?")
+        and not PLUG.search(text)
+    )
+
+
 def heuristic_pool(passages: Iterable[Passage], speakers: str = "guests") -> list[Candidate]:
-    """Every passage that scores at least MIN_SCORE, best first."""
+    """Every passage that scores at least MIN_SCORE, best first.
+
+    A passage inside one of the publisher's soundbites is a candidate whoever speaks it (the
+    publisher chose it as a highlight), as long as it stands alone: a finished statement of 8
+    to 80 words that is not a plug.
+    """
     found = []
     for passage in passages:
         score, reasons = score_passage(passage, speakers)
+        bite = soundbite_title(passage)
+        if bite is not None and _soundbite_stands_alone(passage):
+            kept = reasons if score > 0 else ()
+            score, reasons = max(score, 0.0) + MIN_SCORE, (f"soundbite “{bite}”", *kept)
         if score >= MIN_SCORE:
             found.append(Candidate(passage, score, reasons))
     return sorted(found, key=lambda c: (-c.score, c.id))
