@@ -40,11 +40,11 @@ from .storage import (
     feed_folder,
     file_digest,
     remove_if_ours,
-    stem_for_guid,
+    stem_for,
     write_file,
 )
 from .store import FAILED, FETCHED, NONE, EpisodeRecord, FeedRecord, FeedStore
-from .transcript_types import STORED_SUFFIX, by_preference, served_as_expected
+from .transcript_types import STORED_SUFFIX, by_preference, served_as_expected, sniff
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class Poller:
             if self._cancelled.is_set():
                 break
             if self.store.claim(name, self.replica, self.config.lease, int(self.clock())):
-                reports.append(self._poll_claimed(name, progress))
+                reports.append(self._poll_claimed(name, progress, recheck=False))
         return reports
 
     def poll_now(
@@ -163,21 +163,21 @@ class Poller:
             if self.store.claim(
                 name, self.replica, self.config.lease, int(self.clock()), due_only=False
             ):
-                reports.append(self._poll_claimed(name, progress))
+                reports.append(self._poll_claimed(name, progress, recheck=True))
             else:
                 reports.append(PollReport(name, "busy", "another replica is polling it now"))
         return reports
 
     # -- one feed ----------------------------------------------------------------------------
 
-    def _poll_claimed(self, name: str, progress: Progress | None) -> PollReport:
+    def _poll_claimed(self, name: str, progress: Progress | None, recheck: bool) -> PollReport:
         started = time.perf_counter()
         record = self.store.get(name)
         assert record is not None
         now = int(self.clock())
         next_poll = now + self.config.interval
         try:
-            report = self._poll(record, progress)
+            report = self._poll(record, progress, recheck)
         except FeedError as exc:
             log.warning("feed %s: %s", name, exc)
             self.store.finish(name, self.replica, next_poll, last_poll_at=now, last_error=str(exc))
@@ -189,12 +189,15 @@ class Poller:
             return PollReport(name, "failed", message, seconds=time.perf_counter() - started)
         return replace(report, seconds=time.perf_counter() - started)
 
-    def _poll(self, record: FeedRecord, progress: Progress | None) -> PollReport:
+    def _poll(self, record: FeedRecord, progress: Progress | None, recheck: bool) -> PollReport:
+        """One feed. An unchanged feed (304, or the same body) reads no episode rows: a poll
+        of many unchanged feeds costs a request and two statements each. `recheck` (a poll
+        asked for by hand) also looks for files edited by hand; the worker does that on its
+        rescan."""
         now = int(self.clock())
         next_poll = now + self.config.interval
-        known = self.store.episodes(record.name)
         # Episodes that failed last time are retried: ask for the whole feed again.
-        retry = any(episode.error for episode in known.values())
+        retry = self.store.has_failing_episodes(record.name)
         fetched = fetch(
             record.url,
             self.config.max_feed_bytes,
@@ -204,7 +207,8 @@ class Poller:
             accept=FEED_ACCEPT,
         )
         if fetched.not_modified:
-            self._recheck_files(record.name, known)
+            if recheck:
+                self.recheck_files(record.name)
             self.store.finish(
                 record.name,
                 self.replica,
@@ -217,7 +221,8 @@ class Poller:
         body_digest = digest(fetched.body)
         validators = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if body_digest == record.feed_digest and not retry:
-            self._recheck_files(record.name, known)
+            if recheck:
+                self.recheck_files(record.name)
             self.store.finish(
                 record.name,
                 self.replica,
@@ -229,6 +234,7 @@ class Poller:
             )
             return PollReport(record.name, "unchanged")
         document = parse_feed(fetched.body, fetched.content_type)
+        known = self.store.episodes(record.name)
         episodes, written, new = self._store_items(record, document, known, progress)
         self.store.save_episodes(episodes)
         if self._cancelled.is_set():
@@ -269,12 +275,16 @@ class Poller:
             record.name, "updated", warning, len(document.items), new, written, failed
         )
 
-    def _recheck_files(self, feed: str, known: dict[str, EpisodeRecord]) -> None:
-        """An unchanged feed costs no fetch, but hand edits since the last poll are noticed
-        (by modification time; only changed files are read)."""
+    def recheck_files(self, feed: str | None = None) -> None:
+        """Notice files edited by hand since the last poll (one feed, or all), for `feeds list`.
+        A stat per file; only files whose modification time moved are read."""
+        for name in [feed] if feed else [record.name for record in self.store.all()]:
+            self._recheck_files(name)
+
+    def _recheck_files(self, feed: str) -> None:
         folder = feed_folder(self.corpus, feed)
         changed = []
-        for episode in known.values():
+        for episode in self.store.episodes(feed).values():
             stamps = dict(episode.stamps)
             edited = tuple(sorted(edited_files(folder, episode.files, stamps)))
             if edited != episode.hand_edited or stamps != episode.stamps:
@@ -299,7 +309,7 @@ class Poller:
                 continue  # a repeated guid: the first item wins, as podcast apps do
             seen.add(item.guid)
             previous = known.get(item.guid)
-            stem = previous.stem if previous else _unique_stem(item.guid, used)
+            stem = previous.stem if previous else _unique_stem(record.name, item.guid, used)
             used.add(stem)
             jobs.append((item, previous, stem))
         total = len(jobs)
@@ -440,6 +450,7 @@ class Poller:
                 fetched = fetch(link.url, self.config.max_transcript_bytes, self.config.policy)
                 if not served_as_expected(kind, fetched.content_type):
                     raise WrongType(f"served as {fetched.content_type or 'no type'}, not {kind}")
+                kind = sniff(kind, fetched.body)
                 check_transcript(folder, fetched.body, STORED_SUFFIX[kind])
             except (FeedError, TranscriptError) as exc:
                 problems.append(f"{link.url}: {_problem(exc)}")
@@ -497,8 +508,8 @@ def edited_files(folder: Path, files: dict[str, str], stamps: dict[str, int]) ->
     return edited
 
 
-def _unique_stem(guid: str, used: set[str]) -> str:
-    stem = stem_for_guid(guid)
+def _unique_stem(feed_name: str, guid: str, used: set[str]) -> str:
+    stem = stem_for(feed_name, guid)
     if stem not in used:
         return stem
     counter = 2

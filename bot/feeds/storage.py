@@ -32,15 +32,19 @@ def slug(text: str, limit: int = MAX_STEM) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:limit].strip("-")
 
 
-def stem_for_guid(guid: str) -> str:
-    """A stable file name from an item's guid: its slug when that keeps it whole, else a short
-    slug plus a hash of the guid (URLs and long guids), so two guids never share a name."""
+def stem_for(feed_name: str, guid: str) -> str:
+    """A stable file name from the feed's name and an item's guid: `garden-buzzsprout-1001`.
+
+    The guid's slug is kept whole when it says the whole guid; URLs and long guids become a
+    short slug plus a hash, so two guids never share a name. The feed's name in front keeps
+    the episode ids (taken from file names) apart across feeds whose hosts number guids 1, 2, 3.
+    """
     plain = slug(guid, 200)
     if plain and plain == guid.lower() and len(plain) <= MAX_STEM:
-        return plain
+        return f"{feed_name}-{plain}"
     digest = hashlib.sha256(guid.encode()).hexdigest()[:10]
     tail = slug(guid.rsplit("/", 1)[-1] if "://" in guid else guid, 40)
-    return f"{tail}-{digest}" if tail else digest
+    return f"{feed_name}-{tail}-{digest}" if tail else f"{feed_name}-{digest}"
 
 
 def digest(data: bytes) -> str:

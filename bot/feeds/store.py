@@ -223,6 +223,12 @@ class FeedStore:
         )
         return {row[1]: _episode(row) for row in rows}
 
+    def has_failing_episodes(self, feed: str) -> bool:
+        row = self.db.fetchone(
+            "SELECT 1 FROM feed_episodes WHERE feed = ? AND error IS NOT NULL LIMIT 1", (feed,)
+        )
+        return row is not None
+
     def save_episodes(self, records: list[EpisodeRecord]) -> None:
         placeholders = ", ".join("?" * len(EPISODE_COLUMNS))
         updates = ", ".join(f"{c} = excluded.{c}" for c in EPISODE_COLUMNS[2:])

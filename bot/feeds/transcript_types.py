@@ -6,6 +6,7 @@ and `text/srt` are common), and some leave the type out; the file name then tell
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -89,3 +90,21 @@ def served_as_expected(kind: str, content_type: str) -> bool:
     """Whether a server's Content-Type fits a transcript of `kind`."""
     served = ALIASES.get(content_type, content_type)
     return served in SERVED_AS.get(kind, {kind})
+
+
+SRT_START = re.compile(rb"\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+
+
+def sniff(kind: str, body: bytes) -> str:
+    """The type the body shows, where it says more than the declared one: a WebVTT header is
+    WebVTT whatever was declared, and a `text/plain` transcript that is really SRT cues or
+    Podcasting 2.0 JSON (hosts label them loosely) is read as what it is, speakers and all."""
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"WEBVTT"):
+        return VTT
+    if kind == PLAIN:
+        if head.startswith(b"{") and b'"segments"' in body[:65536]:
+            return JSON
+        if SRT_START.match(head):
+            return SRT
+    return kind

@@ -94,6 +94,8 @@ class FeedWorker:
         if not changed and now < self._next_rescan:
             return StepReport(polls, None)
         self._next_rescan = now + self.rescan_interval
+        if self.poller is not None:
+            self.poller.recheck_files()
         report = self.library.refresh()
         if report.parsed or report.removed:
             log.info(

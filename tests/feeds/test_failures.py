@@ -21,7 +21,7 @@ from bot.feeds import (
     TooManyRedirects,
     fetch,
 )
-from bot.feeds.storage import stem_for_guid
+from bot.feeds.storage import stem_for
 
 QUICK = FetchPolicy(connect_timeout=1, read_timeout=0.3, deadline=0.8, allow_private=True)
 
@@ -316,7 +316,7 @@ def test_a_guid_that_changes_title_is_noted_on_its_episode(
     poller.poll_now()
     episode = store.episodes("show")["ep-1"]
     assert episode.note == "title changed from “Bees” to “Worms!”"
-    sidecar = corpus / "feeds" / "show" / f"{stem_for_guid('ep-1')}.yaml"
+    sidecar = corpus / "feeds" / "show" / f"{stem_for('show', 'ep-1')}.yaml"
     assert "episode_title: Worms!" in sidecar.read_text()
 
 
@@ -333,4 +333,4 @@ def test_an_episode_gone_from_the_feed_stays_searchable(
     feed_server.add("/feed.xml", b"<rss><channel><title>S</title></channel></rss>")
     poller.poll_now()
     assert store.episodes("show")["ep-1"].in_feed is False
-    assert (corpus / "feeds" / "show" / f"{stem_for_guid('ep-1')}.srt").is_file()
+    assert (corpus / "feeds" / "show" / f"{stem_for('show', 'ep-1')}.srt").is_file()

@@ -9,9 +9,9 @@ from feed_server import FeedServer
 
 from bot.cli.command import main
 from bot.feeds import FeedStore, Poller
-from bot.feeds.storage import stem_for_guid
+from bot.feeds.storage import stem_for
 
-STEM = stem_for_guid("Buzzsprout-1001")
+STEM = stem_for("garden", "Buzzsprout-1001")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from feed_server import FeedServer
 
 from bot import Library
 from bot.feeds import FeedStore, Poller
-from bot.feeds.storage import stem_for_guid
+from bot.feeds.storage import stem_for
 
 
 def follow(server: FeedServer, store: FeedStore, fixture: str = "hosted-show.xml") -> str:
@@ -27,13 +27,13 @@ def test_each_item_becomes_a_transcript_with_its_sidecar_and_chapters(
     [report] = poller.poll_now()
     assert (report.outcome, report.items, report.new) == ("updated", 3, 3)
     folder = corpus / "feeds" / "garden"
-    bees = stem_for_guid("Buzzsprout-1001")
+    bees = stem_for("garden", "Buzzsprout-1001")
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(bees)) == [
         f"{bees}.chapters.json",
         f"{bees}.json",
         f"{bees}.yaml",
     ]
-    assert (folder / f"{stem_for_guid('Buzzsprout-1002')}.plain.txt").is_file()
+    assert (folder / f"{stem_for('garden', 'Buzzsprout-1002')}.plain.txt").is_file()
 
 
 def test_the_sidecar_carries_the_items_metadata_and_audio_deep_link(
@@ -42,7 +42,7 @@ def test_the_sidecar_carries_the_items_metadata_and_audio_deep_link(
     """Title, date, season/episode, link, image, people, soundbites and `#t=` audio link."""
     follow(feed_server, store)
     poller.poll_now()
-    sidecar = corpus / "feeds" / "garden" / f"{stem_for_guid('Buzzsprout-1001')}.yaml"
+    sidecar = corpus / "feeds" / "garden" / f"{stem_for('garden', 'Buzzsprout-1001')}.yaml"
     meta = yaml.safe_load(sidecar.read_text())
     assert meta["podcast_name"] == "Garden Hour"
     assert meta["episode_title"] == "Bees on the roof"
@@ -143,3 +143,25 @@ def test_gzip_feeds_are_read(feed_server: FeedServer, store: FeedStore, poller: 
     store.add("garden", url)
     [report] = poller.poll_now()
     assert report.outcome == "updated" and report.items == 3
+
+
+def test_a_poll_stopped_at_shutdown_is_finished_by_the_next_one(
+    feed_server: FeedServer, store: FeedStore, poller: Poller
+) -> None:
+    """Items already stored are recorded (never mistaken for hand edits later); the rest is
+    fetched by the next poll, which does not take the unchanged feed for done."""
+    follow(feed_server, store)
+    poller.config = type(poller.config)(policy=poller.config.policy, workers=1)
+
+    def stop_after_first(feed: str, done: int, total: int) -> None:
+        if done == 1:
+            poller.cancel()
+
+    [report] = poller.poll_now(progress=stop_after_first)
+    assert report.outcome == "interrupted"
+    stored = len(store.episodes("garden"))
+    assert 1 <= stored < 3  # the item in hand when the stop came is finished, no more
+    poller._cancelled.clear()  # the next start
+    [report] = poller.poll_now()
+    assert (report.outcome, report.new) == ("updated", 3 - stored)
+    assert all(not e.hand_edited for e in store.episodes("garden").values())

@@ -120,3 +120,15 @@ def test_broken_xml_names_its_line() -> None:
 def test_an_atom_document_is_not_an_rss_feed() -> None:
     with pytest.raises(NotAFeed, match="<feed>"):
         parse_feed(b'<feed xmlns="http://www.w3.org/2005/Atom"></feed>')
+
+
+def test_a_plain_text_transcript_that_is_really_srt_is_read_as_srt() -> None:
+    """Hosts label SRT and JSON files text/plain; the body says what they are."""
+    from bot.feeds.transcript_types import sniff
+
+    assert sniff("text/plain", b"1\n00:00:01,000 --> 00:00:02,000\nAna: hi\n") == (
+        "application/x-subrip"
+    )
+    assert sniff("text/plain", b'{"version": "1.0.0", "segments": []}') == "application/json"
+    assert sniff("application/x-subrip", b"\xef\xbb\xbfWEBVTT\n\n") == "text/vtt"
+    assert sniff("text/plain", b"Just words.\n\nMore words.") == "text/plain"

@@ -14,7 +14,7 @@ from feed_server import FIXTURES, FeedServer
 
 from bot import Library
 from bot.feeds import FeedItem, FeedRecord, FeedStore, FeedWorker, Poller
-from bot.feeds.storage import stem_for_guid
+from bot.feeds.storage import stem_for
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_an_item_without_a_transcript_is_handed_on_when_the_feed_transcribes(
         (
             "Buzzsprout-1003",
             feed_server.url("/audio/questions.mp3"),
-            stem_for_guid("Buzzsprout-1003"),
+            stem_for("garden", "Buzzsprout-1003"),
         )
     ]
     assert store.episodes("garden")["Buzzsprout-1003"].transcript_status == "queued"
