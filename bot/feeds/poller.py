@@ -416,6 +416,8 @@ class Poller:
         hand_edited |= edited_files(folder, files, stamps)
         if not transcript_file and status != FAILED:
             status = self._hand_off(feed, item, folder, stem, previous)
+        for problem in errors:
+            log.warning("feed %s: episode “%s”: %s", feed.name, item.title, problem)
         return (
             EpisodeRecord(
                 feed=feed.name,
