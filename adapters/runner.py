@@ -82,14 +82,14 @@ def plan_for(
     if not (slack or discord_):
         raise ConfigError(NOTHING_CONFIGURED)
     if slack:
-        from .slack.startup_checks import token_problem
+        from .slack import token_problem
 
         problem = token_problem(settings)
         if problem:
             raise ConfigError(problem)
     if not discord_:
         return Plan(slack=True, discord=False)
-    from .discord_bot.startup_checks import check_token, parse_shards
+    from .discord_bot import check_token, parse_shards
 
     check_token(settings.discord_token)
     shards = parse_shards(getattr(args, "shards", None)) or settings.discord_shards
@@ -117,13 +117,17 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
+    metrics = Metrics()
     library = Library.from_settings(
-        settings, getattr(args, "corpus", None), getattr(args, "index", None)
+        settings,
+        getattr(args, "corpus", None),
+        getattr(args, "index", None),
+        search_observer=metrics.observe_search,
     )
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
     try:
-        asyncio.run(serve(library, settings, plan, host, port))
+        asyncio.run(serve(library, settings, plan, host, port, metrics))
     except ConfigError as exc:
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
@@ -132,29 +136,33 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
     return 0
 
 
-async def serve(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> None:
-    """Run until SIGINT or SIGTERM, then shut down in order."""
+async def serve(
+    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
+) -> None:
+    """Run until SIGINT or SIGTERM, then shut down in order. `metrics` is what `library`
+    reports its searches to; the advice scheduler reports its posts there too."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(library, settings, plan, host, port)
+    running = await start(library, settings, plan, host, port, metrics)
     try:
         await stop.wait()
     finally:
         await shutdown(running)
 
 
-async def start(library: Library, settings: Settings, plan: Plan, host: str, port: int) -> Running:
+async def start(
+    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
+) -> Running:
     """Start the planned platforms, the scheduler and the HTTP server."""
     slack, discord_ = plan.slack, plan.discord
-    metrics = Metrics()
-    library.search_observer = metrics.observe_search
-    service = create_advice_service(library, settings)
-    service.scheduler.delivery_observer = lambda platform, ok: metrics.observe_post(
-        platform, "advice", ok
-    )
+
+    def count_post(platform: str, ok: bool) -> None:
+        metrics.observe_post(platform, "advice", ok)
+
+    service = create_advice_service(library, settings, delivery_observer=count_post)
     readiness = Readiness()
     readiness.add("index", lambda: library.index.passage_count() > 0)
     readiness.add("database", service.store.ping)
@@ -187,7 +195,7 @@ async def start(library: Library, settings: Settings, plan: Plan, host: str, por
         feed_worker.close()
         raise
 
-    from .slack.server import create_web_app, serve_http
+    from .slack import create_web_app, serve_http
 
     http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
     web_app = create_web_app(http_mode_slack)
@@ -275,9 +283,7 @@ async def _drain_replies(timeout: float) -> None:
 async def _start_slack(
     library: Library, settings: Settings, service: AdviceService, readiness: Readiness
 ) -> tuple[Any, list[Callable[[], Awaitable[Any]]]]:
-    from .slack.advice import SlackAdviceSender
-    from .slack.app import create_app
-    from .slack.server import connect_socket_mode
+    from .slack import SlackAdviceSender, connect_socket_mode, create_app
 
     bolt_app = create_app(library, settings, advice=service)
     service.scheduler.add_sender(SlackAdviceSender(bolt_app.client))
@@ -300,8 +306,7 @@ async def _start_discord(
 ) -> list[Callable[[], Awaitable[Any]]]:
     import discord
 
-    from .discord_bot.client import create_bot
-    from .discord_bot.endpoints import point_discord_at
+    from .discord_bot import create_bot, point_discord_at
 
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     # The client registers its advice sender itself; the loop is this process's one scheduler.
@@ -315,7 +320,7 @@ async def _start_discord(
         advice_loop=False,
     )
     try:
-        await client.login(settings.discord_token)
+        await client.login(settings.discord_token or "")
     except discord.LoginFailure:
         await client.close()
         raise ConfigError(

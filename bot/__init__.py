@@ -1,10 +1,27 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
+from . import messages
 from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
 from .advice.pool import AdvicePool, CurationError, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
+from .answers import (
+    EXCERPT_CHARS,
+    Attribution,
+    Excerpt,
+    NoMatch,
+    Page,
+    Quote,
+    attribution_of,
+    excerpt_of,
+    fitted,
+    nearest_sections,
+    no_match,
+    page_at,
+    quote_of,
+)
+from .claims import Claims
 from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
 from .feeds import FeedWorker, create_feed_worker
 from .library import Library
@@ -23,10 +40,27 @@ from .models import (
     format_timestamp,
 )
 from .settings import ConfigError, Settings
-from .text import fold
+from .text import fold, sentence_spans, shorten
 from .times import ScheduleError, timezone_choices
 
 __all__ = [
+    "EXCERPT_CHARS",
+    "Attribution",
+    "Claims",
+    "Excerpt",
+    "NoMatch",
+    "Page",
+    "Quote",
+    "attribution_of",
+    "excerpt_of",
+    "fitted",
+    "messages",
+    "nearest_sections",
+    "no_match",
+    "page_at",
+    "quote_of",
+    "sentence_spans",
+    "shorten",
     "AdvicePool",
     "AdvicePost",
     "AdviceScheduler",

@@ -10,9 +10,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from .errors import QueryError, TranscriptError, UnknownFilterValue
+from .messages import LIBRARY_EMPTY, QUOTE_GONE
 from .models import (
     UNKNOWN_SPEAKER,
     Context,
@@ -28,6 +28,7 @@ from .search.engine import WORD_TOKEN, Filters, SearchEngine
 from .search.filters import Choices
 from .search.index import SearchIndex, SyncReport, passage_from_row
 from .search.query_parser import fts_phrase, parse_query
+from .settings import Settings
 from .transcripts.corpus import default_corpus
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,23 @@ def default_index_path(corpus: Path) -> Path:
     return Path(tempfile.gettempdir()) / "quotebot" / path.name
 
 
+# (source, seconds, hits or None when the search failed): what metrics count per search.
+SearchObserver = Callable[[str, float, int | None], None]
+
+
 class Library:
     """Transcripts of one corpus, indexed and searchable. Safe to share between threads."""
 
     def __init__(
-        self, corpus: Path, index: SearchIndex, report: SyncReport, cache_size: int = 256
+        self,
+        corpus: Path,
+        index: SearchIndex,
+        report: SyncReport,
+        cache_size: int = 256,
+        search_observer: SearchObserver | None = None,
     ) -> None:
+        """`search_observer` is called as (source, seconds, hits or None on error) after every
+        search; see metrics.py."""
         self.corpus = corpus
         self.index = index
         self.report = report
@@ -75,8 +87,7 @@ class Library:
             if title
         ]
         self._choices = self._filter_choices(section_counts)
-        # Called as (source, seconds, hits or None on error) after every search; see metrics.py.
-        self.search_observer: Callable[[str, float, int | None], None] | None = None
+        self.search_observer = search_observer
         self.engine = SearchEngine(index, self._passages_by_id, cache_size)
 
     @classmethod
@@ -85,6 +96,7 @@ class Library:
         corpus: Path | str | None = None,
         index_path: Path | str | None = None,
         cache_size: int = 256,
+        search_observer: SearchObserver | None = None,
     ) -> Library:
         """Open (or build) the index for a corpus folder, re-reading only changed transcripts."""
         corpus_path = Path(corpus).expanduser() if corpus else default_corpus()
@@ -94,14 +106,20 @@ class Library:
         index = SearchIndex(path)
         # Skipped transcripts are in `report.errors`; each front end says so its own way.
         report = index.sync(corpus_path)
-        return cls(corpus_path, index, report, cache_size)
+        return cls(corpus_path, index, report, cache_size, search_observer)
 
     @classmethod
     def from_settings(
-        cls, settings: Any, corpus: Path | str | None = None, index: Path | str | None = None
+        cls,
+        settings: Settings,
+        corpus: Path | str | None = None,
+        index: Path | str | None = None,
+        search_observer: SearchObserver | None = None,
     ) -> Library:
         """Load the configured corpus (command-line values win), logging skipped transcripts."""
-        library = cls.load(corpus or settings.corpus, index or settings.index)
+        library = cls.load(
+            corpus or settings.corpus, index or settings.index, search_observer=search_observer
+        )
         for error in library.errors:
             log.warning("skipped %s", error)
         return library
@@ -124,8 +142,7 @@ class Library:
         finally:
             writer.close()
         if report.parsed or report.removed:
-            fresh = Library(self.corpus, self.index, report)
-            fresh.search_observer = self.search_observer
+            fresh = Library(self.corpus, self.index, report, search_observer=self.search_observer)
             # Each attribute is replaced whole; a search running meanwhile sees old or new.
             self.__dict__.update(fresh.__dict__)
         else:
@@ -168,7 +185,12 @@ class Library:
 
     def context(self, hit: Hit | Passage | str, before: int = 1, after: int = 1) -> Context:
         """The passage widened with its neighbours in the same episode (across turns)."""
-        passage = self.passage(hit) if isinstance(hit, str) else getattr(hit, "passage", hit)
+        if isinstance(hit, str):
+            passage = self.passage(hit)
+        elif isinstance(hit, Hit):
+            passage = hit.passage
+        else:
+            passage = hit
         rows = self.index.neighbour_rows(
             passage.episode.id, passage.ordinal - max(0, before), passage.ordinal + max(0, after)
         )
@@ -186,7 +208,7 @@ class Library:
         if episode_id in self._episodes and ordinal.isdigit():
             row = self.index.passage_row_at(episode_id, int(ordinal))
         if row is None:
-            raise QueryError("That quote is no longer in the library.")
+            raise QueryError(QUOTE_GONE)
         return passage_from_row(row, self._episodes)
 
     def random(self, rng: random.Random | None = None) -> Hit:
@@ -194,11 +216,13 @@ class Library:
         rng = rng or random.Random()
         count = self.index.passage_count()
         if not count:
-            raise QueryError("The library is empty: no transcripts are loaded.")
+            raise QueryError(LIBRARY_EMPTY)
         for _ in range(20):
             row = self.index.passage_row_by_rank(rng.randrange(count))
             if row and len(row[6].split()) >= RANDOM_MIN_WORDS:
                 break
+        if row is None:  # the index changed under us; an empty answer beats a crash
+            raise QueryError(LIBRARY_EMPTY)
         return Hit(passage_from_row(row, self._episodes), 0.0)
 
     def passages(self) -> Iterator[Passage]:

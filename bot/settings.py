@@ -265,16 +265,50 @@ OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
 @dataclass(frozen=True)
 class Settings:
-    """The effective configuration; `values` holds every option by key."""
+    """The effective configuration: one declared, typed field per option in OPTIONS.
 
-    values: Mapping[str, Any] = field(default_factory=dict)
+    OPTIONS stays the single list of variables, defaults, parsers and help; the fields here
+    give each a type the checker sees (a test keeps the two in step). `sources` says where
+    each value came from.
+    """
+
+    corpus: str | None = None
+    index: str | None = None
+    database_url: str | None = None
+    host: str = "0.0.0.0"
+    port: int = 3000
+    log_level: str = "INFO"
+    log_format: str = "text"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    discord_token: str | None = None
+    discord_shard_ids: str | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    discord_guild_id: int | None = None
+    discord_public: bool = False
+    discord_shards: str | int | None = None
+    discord_sync_state: str | None = None
+    advice_file: str | None = None
+    advice_speakers: str = "guests"
+    daily_time: str = "09:00"
+    daily_timezone: str = "UTC"
+    daily_catchup: str = "day"
+    daily_broken_after: int = 3
+    daily_lease: int = 120
+    slack_daily_anyone: bool = False
+    feeds: tuple[dict[str, Any], ...] = ()
+    feeds_interval: int = 1800
+    rescan_interval: int = 300
+    feeds_allow_private: bool = False
+    feeds_max_feed_bytes: int = 32 * 1024**2
+    feeds_max_transcript_bytes: int = 16 * 1024**2
+    feeds_connect_timeout: float = 10.0
+    feeds_read_timeout: float = 30.0
+    feeds_deadline: float = 120.0
     sources: Mapping[str, str] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        values = object.__getattribute__(self, "values")
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
 
     @classmethod
     def load(
@@ -303,19 +337,20 @@ class Settings:
                 name = option.env if source.startswith("env") else f"{option.key} in {path}"
                 raise ConfigError(f"{name}: {exc}") from None
             sources[option.key] = source
-        return cls(values, sources)
+        return cls(**values, sources=sources)
 
     def secret_values(self) -> list[str]:
         """Every configured value that must never reach a log line (tokens, the database URL,
         which may hold a password)."""
         names = [option.key for option in OPTIONS if option.secret] + ["database_url"]
-        return [str(self.values[name]) for name in names if self.values.get(name)]
+        values = [getattr(self, name) for name in names]
+        return [str(value) for value in values if value]
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(variable, value with secrets masked, where it came from) for every option."""
         rows = []
         for option in OPTIONS:
-            value = self.values.get(option.key)
+            value = getattr(self, option.key)
             shown = mask(value) if option.secret else ("" if value is None else str(value))
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows

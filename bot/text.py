@@ -26,7 +26,13 @@ def words(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Split at sentence ends, leaving abbreviations (`Dr.`, `e.g.`) and decimals alone."""
-    sentences: list[str] = []
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The `[start, end)` character spans of the sentences of `text`, surrounding spaces left
+    out. The one sentence splitter: passages are cut and excerpts are chosen with it."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
@@ -37,11 +43,25 @@ def split_sentences(text: str) -> list[str]:
         last_word = before.rsplit(None, 1)[-1] if before.split() else ""
         if last_word.rstrip(".").lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", last_word):
             continue
-        sentence = text[start:end].strip()
-        if sentence:
-            sentences.append(sentence)
+        _add_stripped(text, start, end, spans)
         start = end
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
+    _add_stripped(text, start, len(text), spans)
+    return spans
+
+
+def _add_stripped(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece) - len(piece.rstrip())
+    if start + lead < end - trail:
+        spans.append((start + lead, end - trail))
+
+
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` characters at a word, ending in `ellipsis` when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(ellipsis))]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + ellipsis

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot import AdvicePost, ConfigError, Delivery, Hit, Subscription
+from bot import AdvicePost, ConfigError, Delivery, Hit, Settings, Subscription
 
 from .embeds import hit_embed
 from .permissions import (
@@ -224,7 +224,7 @@ def _channel_id(subscription: Subscription) -> int | None:
     return int(subscription.channel) if subscription.channel.isdigit() else None
 
 
-def create_sender(settings: Any) -> DiscordAdviceSender | None:
+def create_sender(settings: Settings) -> DiscordAdviceSender | None:
     """A REST-only sender for `quotebot advice post-due`; None when DISCORD_TOKEN is unset.
 
     Nothing touches the network here: the client logs in on the first post. The caller closes
@@ -233,7 +233,7 @@ def create_sender(settings: Any) -> DiscordAdviceSender | None:
     from .endpoints import point_discord_at
     from .startup_checks import check_token
 
-    token = (getattr(settings, "discord_token", None) or "").strip()
+    token = (settings.discord_token or "").strip()
     if not token:
         return None
     try:
@@ -241,9 +241,7 @@ def create_sender(settings: Any) -> DiscordAdviceSender | None:
     except ConfigError as exc:  # say so, and leave Discord's posts unclaimed
         log.error("%s; not posting advice to Discord", exc)
         return None
-    point_discord_at(
-        getattr(settings, "discord_api_url", None), getattr(settings, "discord_gateway_url", None)
-    )
+    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
     client = discord.Client(
         intents=discord.Intents.none(),
         allowed_mentions=NO_MENTIONS,

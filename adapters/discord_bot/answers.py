@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from discord import app_commands
 
-from bot import Hit, Library, QueryError, SearchResult, fold
+from bot import Hit, Library, Page, QueryError, SearchResult, fold, messages, no_match, page_at
 
 from . import embeds
 from .replies import DEFER_AFTER
@@ -31,6 +31,7 @@ SUGGESTIONS = (
     "no `speaker:`, `section:` or `episode:` filter",
     "`/quote-random` for a surprise",
 )
+NEAREST_SECTIONS = "Nearest sections: "
 
 
 def build_query(
@@ -81,25 +82,9 @@ class Option(NamedTuple):
     folded_value: str
 
 
-@dataclass(frozen=True)
-class Page:
-    """One hit of a search, with its position among all matches."""
-
-    query: str
-    index: int
-    result: SearchResult
-
-    @property
-    def hit(self) -> Hit:
-        return self.result.hits[0]
-
-    @property
-    def total(self) -> int:
-        return self.result.total
-
-    @property
-    def footer(self) -> str:
-        return page_footer(self.query, self.index, self.result.total_label)
+def footer_of(page: Page) -> str:
+    """The footer of the answer showing `page`."""
+    return page_footer(page.query, page.index, page.total_label)
 
 
 @dataclass
@@ -122,13 +107,7 @@ class Quoter:
         `source` labels the search metric: typed `/quote` queries are "discord", button
         presses "discord-button", so that paging does not count as searching again.
         """
-        index = max(0, index)
-        result = self.library.search(query, limit=1, offset=index, source=source)
-        if not result.hits and index > 0 and result.total and index >= result.total:
-            # The library changed since the buttons were made: show the last match instead.
-            index = result.total - 1
-            result = self.library.search(query, limit=1, offset=index, source=BUTTON_SOURCE)
-        return Page(query, index, result)
+        return page_at(self.library, query, index, source=source)
 
     def random_hit(self) -> Hit:
         return self.library.random(self.rng)
@@ -147,7 +126,7 @@ class Quoter:
         tag, _, ordinal = compact.partition(".")
         episode_id = self._episodes_by_tag.get(tag)
         if episode_id is None:
-            raise QueryError("That quote is no longer in the library.")
+            raise QueryError(messages.QUOTE_GONE)
         return f"{episode_id}:{ordinal}"
 
     # -- autocomplete -------------------------------------------------------------------------
@@ -202,31 +181,40 @@ class Quoter:
     # -- messages -----------------------------------------------------------------------------
 
     def no_match_text(self, result: SearchResult) -> str:
-        """A friendly reply for a query that found nothing, with things to try."""
-        lines = [f"No quotes match “{embeds.safe_markdown(result.query.text)}”."]
-        if result.ignored_words:
-            words = ", ".join(embeds.safe_markdown(w) for w in result.ignored_words)
-            lines.append(f"These words are not in any transcript: {words}.")
+        """A friendly reply for a query that found nothing: the core's nearest sections, and
+        things to try."""
+        answer = no_match(self.library, result)
+        lines = [messages.NO_MATCH.format(query=embeds.safe_markdown(answer.query))]
+        if answer.ignored_words:
+            words = ", ".join(embeds.safe_markdown(w) for w in answer.ignored_words)
+            lines.append(messages.WORDS_NOWHERE.format(words=words))
+        if answer.sections:
+            lines.append(
+                NEAREST_SECTIONS
+                + ", ".join(
+                    f'“{embeds.safe_markdown(title)}” (`in:"{embeds.shorten(title, 80)}"`)'
+                    for title in answer.sections
+                )
+            )
         lines.append("Try:")
         lines.extend(f"• {tip}" for tip in SUGGESTIONS)
-        sections = [s.title for s in self.library.sections()]
-        if sections:
-            picks = self.rng.sample(sections, min(3, len(sections)))
-            lines.append(
-                "Topics you could ask about: "
-                + ", ".join(f"“{embeds.safe_markdown(title)}”" for title in picks)
-            )
         return embeds.fit_content("\n".join(lines))
 
     @staticmethod
-    def notes(result: SearchResult) -> str | None:
-        """What the engine did to the query (typo fixes, words left out), for the message text."""
-        notes = []
+    def notes(page: Page) -> str | None:
+        """What the engine did to the query (typo fixes, words left out) and whether this is
+        the last page instead of one past the end, for the message text."""
+        result = page.result
+        notes = [messages.PAST_THE_END] if page.moved_back else []
         if result.corrected_query:
-            notes.append(f"Showing results for: {embeds.safe_markdown(result.corrected_query)}")
+            notes.append(
+                messages.SHOWING_RESULTS_FOR.format(
+                    query=embeds.safe_markdown(result.corrected_query)
+                )
+            )
         if result.ignored_words:
             words = ", ".join(embeds.safe_markdown(w) for w in result.ignored_words)
-            notes.append(f"No match for: {words} (left out)")
+            notes.append(messages.LEFT_OUT.format(words=words))
         return embeds.fit_content("\n".join(notes)) if notes else None
 
 
@@ -246,10 +234,10 @@ def help_text(public: bool) -> str:
 
 
 __all__ = [
-    "Page",
     "Quoter",
     "build_query",
     "compact_key",
+    "footer_of",
     "help_text",
     "page_footer",
     "query_from_footer",

@@ -11,11 +11,10 @@ from typing import Any
 
 import discord
 
-from bot import AdviceService, Library, Settings
+from bot import AdviceService, Claims, Library, Settings
 
 from .advice import DiscordAdviceSender
 from .answers import Quoter
-from .claims import Claims
 from .commands import QuoteTree, add_commands
 from .daily import add_daily_commands
 from .sync import default_state_path, sync_commands
@@ -28,8 +27,12 @@ log = logging.getLogger(__name__)
 MAX_RATELIMIT_WAIT = 30.0
 
 
-class _QuoteBot:
-    """What both client classes add: the quoter, the command tree, persistent buttons, sync."""
+class _QuoteBot(discord.Client):
+    """What both client classes add: the quoter, the command tree, persistent buttons, sync.
+
+    A Client itself (AutoShardedClient, which follows it in ShardedQuoteBot, is one too), so
+    the type checker sees the Client methods it calls.
+    """
 
     quoter: Quoter
     tree: QuoteTree
@@ -51,7 +54,7 @@ class _QuoteBot:
         self.shares = Claims()
         self.advice = advice
         self._advice_loop = advice_loop
-        self.tree = QuoteTree(self)  # type: ignore[arg-type]
+        self.tree = QuoteTree(self)
         add_commands(self.tree, quoter)
         add_daily_commands(self.tree, advice, quoter.defer_after)
         self._sync_guild_id = guild_id
@@ -61,16 +64,16 @@ class _QuoteBot:
     async def setup_hook(self) -> None:
         """Before connecting: make old answers' buttons work again, sync commands if changed,
         and start posting daily advice (REST only, so it need not wait for the gateway)."""
-        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         await sync_commands(
             self.tree,
-            application_id=self.application_id,  # type: ignore[attr-defined]
+            application_id=self.application_id,
             guild_id=self._sync_guild_id,
             state_path=self._sync_state_path,
             force=self._force_sync,
         )
         if self.advice is not None:
-            self.advice.scheduler.add_sender(DiscordAdviceSender(self))  # type: ignore[arg-type]
+            self.advice.scheduler.add_sender(DiscordAdviceSender(self))
             if self._advice_loop and (self._advice_task is None or self._advice_task.done()):
                 self._advice_task = asyncio.create_task(
                     self.advice.scheduler.run(), name="quotebot-advice-scheduler"
@@ -89,14 +92,14 @@ class _QuoteBot:
                     await task
             except Exception:
                 log.exception("the advice scheduler failed")
-        await super().close()  # type: ignore[misc]
+        await super().close()
 
     async def on_ready(self) -> None:
-        user = self.user  # type: ignore[attr-defined]
-        log.info("connected as %s to %d servers", user, len(self.guilds))  # type: ignore[attr-defined]
+        user = self.user
+        log.info("connected as %s to %d servers", user, len(self.guilds))
 
 
-class QuoteBot(_QuoteBot, discord.Client):
+class QuoteBot(_QuoteBot):
     """quotebot on one gateway connection."""
 
 

@@ -8,7 +8,6 @@ from bot import QueryError
 
 from . import replies
 from .answers import Quoter, build_query, help_text
-from .embeds import fit_content, neutralise_mentions
 from .views import page_message, random_message
 
 QUERY_MAX = 200
@@ -51,9 +50,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
                 defer_after=quoter.defer_after,
             )
         except QueryError as exc:
-            await replies.send(
-                interaction, ephemeral=True, content=fit_content(neutralise_mentions(str(exc)))
-            )
+            await replies.send(interaction, ephemeral=True, content=replies.query_error_text(exc))
             return
         if not page.result.hits:
             await replies.send(
@@ -95,7 +92,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
                 interaction, quoter.random_hit, ephemeral=ephemeral, defer_after=quoter.defer_after
             )
         except QueryError as exc:
-            await replies.send(interaction, ephemeral=True, content=fit_content(str(exc)))
+            await replies.send(interaction, ephemeral=True, content=replies.query_error_text(exc))
             return
         shareable = ephemeral and interaction.guild_id is not None
         await replies.send(

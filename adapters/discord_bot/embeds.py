@@ -12,7 +12,7 @@ from urllib.parse import quote as url_quote
 
 import discord
 
-from bot import Context, Hit, Passage
+from bot import Context, Excerpt, Hit, Passage, attribution_of, fitted, shorten
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 DESCRIPTION_LIMIT = 4096
@@ -29,7 +29,6 @@ ZWSP = "\u200b"
 # after `<` shows them as typed instead of rendering them. `@everyone`/`@here` likewise.
 _ANGLE_MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
 _AT_MENTION = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
 
 
 def neutralise_mentions(text: str) -> str:
@@ -45,23 +44,6 @@ def safe_markdown(text: str) -> str:
 def safe_plain(text: str, limit: int) -> str:
     """Text for a plain-text slot (author, footer, button label): no mentions, at most `limit`."""
     return shorten(neutralise_mentions(" ".join(text.split())), limit)
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters at a word, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip() + ELLIPSIS
-
-
-def attribution(hit: Hit | Passage) -> str:
-    """`Speaker · Section · HH:MM:SS · Podcast — Episode`, leaving out what is unknown."""
-    episode = hit.episode
-    title = " — ".join(part for part in (episode.podcast, episode.title) if part)
-    return " · ".join(part for part in (hit.speaker, hit.section, hit.timestamp, title) if part)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -87,53 +69,14 @@ def emphasise(text: str, highlights: Sequence[tuple[int, int]] = ()) -> str:
 
 
 def excerpt(text: str, highlights: Sequence[tuple[int, int]], limit: int) -> str:
-    """The rendered excerpt in at most `limit` characters, trimmed at sentence boundaries.
+    """The core's excerpt, matches in bold, in at most `limit` characters of markdown."""
+    return fitted(text, highlights, _rendered_excerpt, limit)
 
-    Keeps the sentence with the first match and as many sentences around it as fit; a single
-    sentence longer than the limit is cut at a word.
-    """
-    rendered = emphasise(text, highlights)
-    if len(rendered) <= limit:
-        return rendered
-    bounds = _sentences(text)
-    first = min((start for start, _ in highlights), default=0)
-    centre = next((i for i, (s, e) in enumerate(bounds) if s <= first < e), 0)
-    lo = hi = centre
-    best = _window(text, highlights, bounds, lo, hi)
-    if len(best) > limit:
-        best = None
-    grow_after = True
-    while best is not None:
-        # Widen one sentence at a time, alternating after and before the match.
-        options = [(lo, hi + 1), (lo - 1, hi)] if grow_after else [(lo - 1, hi), (lo, hi + 1)]
-        grown = False
-        for new_lo, new_hi in options:
-            if new_lo >= 0 and new_hi < len(bounds):
-                candidate = _window(text, highlights, bounds, new_lo, new_hi)
-                if len(candidate) <= limit:
-                    lo, hi, best, grown = new_lo, new_hi, candidate, True
-                    break
-        if not grown:
-            break
-        grow_after = not grow_after
-    if best is not None:
-        return best
-    # One sentence alone is too long: cut it at a word, keeping the match in view.
-    start, end = bounds[centre]
-    window_start = max(start, min(first, end) - limit // 4)
-    if window_start > start and " " in text[window_start:end]:
-        window_start = text.index(" ", window_start) + 1
-    piece = text[window_start:end]
-    spans = [(s - window_start, e - window_start) for s, e in highlights]
-    prefix = ELLIPSIS if window_start > 0 else ""
-    size = limit - len(prefix) - 1
-    while size > 0:
-        cut = _cut_at_word(piece, size)
-        rendered = prefix + emphasise(cut, _clip(spans, len(cut))) + ELLIPSIS
-        if len(rendered) <= limit:
-            return rendered
-        size -= max(1, len(rendered) - limit)
-    return ELLIPSIS
+
+def _rendered_excerpt(shown: Excerpt) -> str:
+    before = ELLIPSIS + " " if shown.cut_before else ""
+    after = " " + ELLIPSIS if shown.cut_after else ""
+    return before + emphasise(shown.text, shown.highlights) + after
 
 
 def hit_embed(hit: Hit | Passage, footer: str | None = None) -> discord.Embed:
@@ -182,7 +125,9 @@ def fit_content(text: str) -> str:
 
 def _frame(hit: Hit, footer: str | None) -> discord.Embed:
     embed = discord.Embed(colour=COLOUR)
-    embed.set_author(name=safe_plain(attribution(hit), AUTHOR_LIMIT), url=safe_url(hit.url))
+    embed.set_author(
+        name=safe_plain(attribution_of(hit).text(), AUTHOR_LIMIT), url=safe_url(hit.url)
+    )
     if footer:
         embed.set_footer(text=safe_plain(footer, FOOTER_LIMIT))
     return embed
@@ -209,38 +154,3 @@ def _join(passages: Sequence[Passage], blocks: dict[int, str]) -> str:
         lines.append(blocks[i])
         previous = i
     return "\n".join(lines)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        bounds.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return bounds or [(0, len(text))]
-
-
-def _window(
-    text: str,
-    highlights: Sequence[tuple[int, int]],
-    bounds: Sequence[tuple[int, int]],
-    lo: int,
-    hi: int,
-) -> str:
-    start, end = bounds[lo][0], bounds[hi][1]
-    spans = [(s - start, e - start) for s, e in highlights if s >= start and e <= end]
-    prefix = ELLIPSIS + " " if lo > 0 else ""
-    suffix = " " + ELLIPSIS if hi < len(bounds) - 1 else ""
-    return prefix + emphasise(text[start:end], spans) + suffix
-
-
-def _cut_at_word(text: str, size: int) -> str:
-    cut = text[:size]
-    if len(text) > size and " " in cut[size // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip()
-
-
-def _clip(spans: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    return [(s, min(e, size)) for s, e in spans if 0 <= s < size]

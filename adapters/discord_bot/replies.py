@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import discord
@@ -17,7 +17,7 @@ from discord import app_commands
 
 from bot import QueryError
 
-from .embeds import fit_content
+from .embeds import fit_content, neutralise_mentions
 from .permissions import CANNOT_SEND_IN_CHANNEL, MISSING_ACCESS, PERMISSION_NAMES, POST_PERMISSIONS
 
 log = logging.getLogger(__name__)
@@ -89,12 +89,17 @@ async def update(interaction: discord.Interaction, **message: Any) -> None:
         await interaction.edit_original_response(**message)
 
 
+def query_error_text(error: QueryError) -> str:
+    """The core's sentence for a refused query, as message content: its markdown (backticks
+    around examples) kept, mentions made inert, within Discord's 2,000 characters."""
+    return fit_content(neutralise_mentions(str(error)))
+
+
 def explain(error: BaseException) -> str | None:
     """The message a member sees for an error, or None when nothing can be shown."""
-    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
-        error = error.__cause__ or getattr(error, "original", error)
+    error = _unwrap(error)
     if isinstance(error, QueryError):
-        return fit_content(str(error))
+        return query_error_text(error)
     if isinstance(error, discord.RateLimited):
         return (
             f"Discord asked me to slow down. Please try again in {error.retry_after:.0f} seconds."
@@ -123,9 +128,7 @@ def explain(error: BaseException) -> str | None:
 
 def log_failure(interaction: discord.Interaction, error: BaseException) -> None:
     """One log line per failure: expected Discord refusals as warnings, bugs with a traceback."""
-    original = error
-    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
-        original = error.__cause__ or getattr(error, "original", error)
+    original = _unwrap(error)
     where = _describe(interaction)
     if isinstance(original, QueryError):
         log.info("query refused %s: %s", where, original)
@@ -151,11 +154,21 @@ async def report(interaction: discord.Interaction, error: BaseException) -> None
         )
 
 
+def _unwrap(error: BaseException) -> BaseException:
+    """The error a command or transformer raised, out of discord.py's wrapper around it."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        cause = error.__cause__ or getattr(error, "original", None)
+        if cause is not None:
+            return cause
+    return error
+
+
 def _describe(interaction: discord.Interaction) -> str:
     if interaction.command is not None:
         what = f"/{interaction.command.qualified_name}"
     else:
-        what = f"component {(interaction.data or {}).get('custom_id', '?')}"
+        data: Mapping[str, object] = interaction.data or {}
+        what = f"component {data.get('custom_id', '?')}"
     user = interaction.user.id if interaction.user else "?"
     return (
         f"[{what} interaction={interaction.id} user={user}"

@@ -37,7 +37,7 @@ def fingerprint(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | N
 async def sync_commands(
     tree: app_commands.CommandTree,
     *,
-    application_id: int,
+    application_id: int | None,
     guild_id: int | None,
     state_path: Path,
     force: bool = False,

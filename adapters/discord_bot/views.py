@@ -21,25 +21,25 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot import Context, Hit
+from bot import Claims, Context, Hit, Page
 
 from . import replies
 from .answers import (
     BUTTON_SOURCE,
     MAX_CONTEXT,
     RANDOM_FOOTER,
-    Page,
     Quoter,
     compact_key,
+    footer_of,
     query_from_footer,
 )
-from .claims import Claims
 from .embeds import context_embed, hit_embed
 from .permissions import missing_in_interaction
 
 log = logging.getLogger(__name__)
 
 _B36 = "[0-9a-z]{1,14}"
+# Discord refuses a custom_id over 100 characters; the formats above stay well under it.
 CUSTOM_ID_LIMIT = 100
 
 
@@ -191,7 +191,7 @@ class ContextButton(
         hit = page.hit if page and page.result.hits and page.hit.key == key else None
         await replies.update(
             interaction,
-            embed=context_embed(context, hit, page.footer if page else RANDOM_FOOTER),
+            embed=context_embed(context, hit, footer_of(page) if page else RANDOM_FOOTER),
             view=answer_view(
                 self.owner_id,
                 key,
@@ -259,7 +259,7 @@ class PostButton(OwnedButton, template=rf"qb:post:(?P<owner>{_B36})"):
             raise
         self.item.disabled = True
         self.item.label = "Posted"
-        if self.view is not None:
+        if isinstance(self.view, ui.View):
             await replies.update(interaction, view=layout(self.view))
 
 
@@ -290,16 +290,14 @@ def answer_view(
     view.add_item(ContextButton(owner_id, width, compact_key(hit_key)))
     if shareable:
         view.add_item(PostButton(owner_id))
-    for item in view.children:
-        assert len(item.custom_id) <= CUSTOM_ID_LIMIT, item.custom_id  # type: ignore[attr-defined]
     return layout(view)
 
 
 def page_message(page: Page, owner_id: int, shareable: bool) -> dict[str, Any]:
     """The message showing one page of results: notes, the embed, the buttons."""
     return {
-        "content": Quoter.notes(page.result),
-        "embed": hit_embed(page.hit, page.footer),
+        "content": Quoter.notes(page),
+        "embed": hit_embed(page.hit, footer_of(page)),
         "view": answer_view(owner_id, page.hit.key, page=page, shareable=shareable),
     }
 

@@ -5,19 +5,25 @@ Built on slack-bolt's AsyncApp; uses only the core's public API (`from bot impor
 Nothing here runs at import: `create_app` builds the app, `create_web_app` serves it.
 """
 
+from .advice import SlackAdviceSender
 from .app import COMMANDS, create_app, create_client
 from .blocks import Message, hit_message
 from .delivery import Delivered, DeliveryFailed, post_message
-from .server import create_web_app
+from .server import connect_socket_mode, create_web_app, serve_http
+from .startup_checks import token_problem
 
 __all__ = [
     "COMMANDS",
     "Delivered",
     "DeliveryFailed",
     "Message",
+    "SlackAdviceSender",
+    "connect_socket_mode",
     "create_app",
     "create_client",
     "create_web_app",
     "hit_message",
     "post_message",
+    "serve_http",
+    "token_problem",
 ]

@@ -30,7 +30,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdvicePost, Delivery, Subscription
+from bot import AdvicePost, Delivery, Settings, Subscription
 
 from . import blocks
 from .app import create_client, with_rate_limit_retries
@@ -80,9 +80,9 @@ BROKEN_REASONS = {
 }
 
 
-def create_sender(settings: Any) -> SlackAdviceSender | None:
+def create_sender(settings: Settings) -> SlackAdviceSender | None:
     """The Slack sender for `quotebot advice post-due` and the bot; None without a bot token."""
-    if not getattr(settings, "slack_bot_token", None):
+    if not settings.slack_bot_token:
         return None
     return SlackAdviceSender(create_client(settings))
 

@@ -7,11 +7,8 @@ a worker thread after acknowledging, so a slow search never delays the ack.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 
-from rapidfuzz import fuzz, process
-
-from bot import Context, Hit, Library, QueryError, SearchResult
+from bot import Context, Hit, Library, Page, QueryError, no_match, page_at
 
 from . import blocks
 from .blocks import Message
@@ -20,8 +17,6 @@ from .state import MAX_QUERY_CHARS, View
 
 COMMAND = "/quote"
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
-SUGGESTIONS = 3
-SUGGESTION_CUTOFF = 60
 # The `source` of searches in the core's metrics: what people type counts as "slack"; a button
 # press (Next, Previous, More context, Send) looks the same query up again and counts apart.
 SOURCE = "slack"
@@ -58,80 +53,49 @@ def search(library: Library, view: View, command: str = COMMAND, source: str = S
     """The preview for a query at a position (and widening), or why there is none.
     `source`: BUTTON_SOURCE when a button asks again for a query already searched."""
     try:
-        hit, result = _lookup(library, view, source)
+        page = _page(library, view, source)
+        if page is not None and not page.found:
+            # The search that found nothing also says which words matched nothing.
+            return blocks.no_match_message(command, no_match(library, page.result))
+        hit = _shown(library, view, page)
     except QueryError as exc:
         return error_notice(exc)
-    if hit is None:
-        # The search that found nothing also says how many there are, and which words
-        # matched nothing: no second search for the no-match answer.
-        assert result is not None
-        if view.offset and result.total and view.offset >= result.total:
-            # Past the end (the library changed since the preview): show the last one.
-            return search(library, view.at(result.total - 1), command, BUTTON_SOURCE)
-        return no_match(library, view.query or "", result, command)
+    if page is not None and page.moved_back:
+        view = view.at(page.index)
     return blocks.preview(
         hit,
         view,
-        total=result.total if result else None,
-        total_label=result.total_label if result else None,
+        total=page.total if page else None,
+        total_label=page.total_label if page else None,
         context=_widen(library, hit, view),
-        corrected_query=result.corrected_query if result else None,
-        ignored_words=result.ignored_words if result else (),
+        corrected_query=page.result.corrected_query if page else None,
+        ignored_words=page.result.ignored_words if page else (),
+        moved_back=page.moved_back if page else False,
     )
 
 
 def share(library: Library, view: View, user_id: str) -> Message:
-    """The channel message for the quote a preview shows, "shared by" the user."""
-    found = resolve(library, view)
-    if found is None:
-        raise QueryError("That quote is no longer in the library.")
-    hit, _ = found
+    """The channel message for the quote a preview shows, "shared by" the user; QueryError
+    when it is gone."""
+    hit = shown_hit(library, view)
     return blocks.hit_message(hit, context=_widen(library, hit, view), shared_by=user_id)
 
 
-def resolve(
-    library: Library, view: View, source: str = BUTTON_SOURCE
-) -> tuple[Hit, SearchResult | None] | None:
-    """The hit a view points at: searched again (for its highlights), else looked up by key."""
-    hit, result = _lookup(library, view, source)
-    return None if hit is None else (hit, result)
+def shown_hit(library: Library, view: View, source: str = BUTTON_SOURCE) -> Hit:
+    """The hit a view points at: searched again (for its highlights), else looked up by key;
+    QueryError when it is gone."""
+    return _shown(library, view, _page(library, view, source))
 
 
-def _lookup(library: Library, view: View, source: str) -> tuple[Hit | None, SearchResult | None]:
-    """The hit a view points at and the search that found it (None for a passage by key);
-    no hit but the search, when the query has nothing at that position."""
-    if view.query is not None:
-        result = library.search(view.query, limit=1, offset=view.offset, source=source)
-        if result.hits and (view.key is None or result.hits[0].key == view.key):
-            return result.hits[0], result
-        if view.key is None:
-            return None, result
+def _page(library: Library, view: View, source: str) -> Page | None:
+    return None if view.query is None else page_at(library, view.query, view.offset, source=source)
+
+
+def _shown(library: Library, view: View, page: Page | None) -> Hit:
+    if page is not None and page.found and (view.key is None or page.hit.key == view.key):
+        return page.hit
     # A random quote, or the library changed since the preview was made: the passage itself.
-    return Hit(library.passage(view.key or ""), 0.0), None
-
-
-def no_match(library: Library, query: str, result: SearchResult, command: str) -> Message:
-    """No hits: the query back, words that matched nothing, and the nearest sections."""
-    return blocks.no_match_message(
-        command, query, nearest_sections(library, query), result.ignored_words
-    )
-
-
-def nearest_sections(library: Library, query: str, limit: int = SUGGESTIONS) -> Sequence[str]:
-    """Section titles that look most like the query (fuzzy, case-insensitive)."""
-    titles = list(dict.fromkeys(section.title for section in library.sections()))
-    words = " ".join(word for word in query.split() if ":" not in word).strip("\"' ")
-    if not words or not titles:
-        return []
-    matches = process.extract(
-        words,
-        titles,
-        scorer=fuzz.token_set_ratio,
-        processor=str.casefold,
-        limit=limit,
-        score_cutoff=SUGGESTION_CUTOFF,
-    )
-    return [title for title, _score, _index in matches]
+    return Hit(library.passage(view.key or ""), 0.0)
 
 
 def error_notice(error: QueryError) -> Message:

@@ -20,10 +20,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import AdviceService, Library, QueryError
+from bot import AdviceService, Claims, Library, QueryError, Settings
 
 from . import answers, blocks, daily
-from .dedupe import Deduper, redelivery_filter
+from .dedupe import redelivery_filter, remembered_deliveries
 from .delivery import Delivered, post_message
 from .guard import apologise as _apologise
 from .guard import apologising as _apologising
@@ -39,13 +39,13 @@ RATE_LIMIT_RETRIES = 2
 EXPIRED = "This preview has expired. Run `/quote` again."
 
 
-def api_base_url(settings: Any) -> str:
+def api_base_url(settings: Settings) -> str:
     """The Web API base URL: SLACK_API_URL when set (with the trailing slash slack_sdk needs)."""
-    url = getattr(settings, "slack_api_url", None) or DEFAULT_API_URL
+    url = settings.slack_api_url or DEFAULT_API_URL
     return url if url.endswith("/") else url + "/"
 
 
-def create_client(settings: Any) -> AsyncWebClient:
+def create_client(settings: Settings) -> AsyncWebClient:
     """The Web API client for the bot token, at SLACK_API_URL, retrying 429s after Retry-After."""
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base_url(settings))
     return with_rate_limit_retries(client)
@@ -74,11 +74,11 @@ _IGNORED_TOKEN_WARNING = _IgnoredTokenWarning()
 
 def create_app(
     library: Library,
-    settings: Any,
+    settings: Settings,
     client: AsyncWebClient | None = None,
     *,
     rng: random.Random | None = None,
-    deliveries: Deduper | None = None,
+    deliveries: Claims | None = None,
     advice: AdviceService | None = None,
 ) -> AsyncApp:
     """A bolt AsyncApp answering /quote from `library` and /quote-daily through `advice`
@@ -88,14 +88,14 @@ def create_app(
     app = AsyncApp(
         client=client,
         # Never None: bolt would then read the environment behind the settings' back.
-        signing_secret=getattr(settings, "slack_signing_secret", None) or "",
+        signing_secret=settings.slack_signing_secret or "",
     )
-    app.middleware(redelivery_filter(deliveries or Deduper()))
-    daily_listeners = daily.DailyListeners(
-        advice, anyone=bool(getattr(settings, "slack_daily_anyone", False))
-    )
+    app.middleware(redelivery_filter(deliveries or remembered_deliveries()))
+    daily_listeners = daily.DailyListeners(advice, anyone=settings.slack_daily_anyone)
     daily_listeners.register(app)
-    QuoteListeners(library, rng or random.Random(), Deduper(), daily_listeners).register(app)
+    QuoteListeners(
+        library, rng or random.Random(), remembered_deliveries(), daily_listeners
+    ).register(app)
     app.error(_on_error)
     return app
 
@@ -107,7 +107,7 @@ class QuoteListeners:
         self,
         library: Library,
         rng: random.Random,
-        shares: Deduper,
+        shares: Claims,
         daily_listeners: daily.DailyListeners | None = None,
     ) -> None:
         self.library = library
@@ -174,11 +174,9 @@ class QuoteListeners:
 
     def _random_view(self, view: View) -> blocks.Message:
         try:
-            hit, _ = answers.resolve(self.library, view) or (None, None)
+            hit = answers.shown_hit(self.library, view)
         except QueryError as exc:
             return answers.error_notice(exc)
-        if hit is None:
-            return blocks.notice(EXPIRED)
         context = self.library.context(hit, view.context, view.context) if view.context else None
         return blocks.preview(hit, view, context=context)
 

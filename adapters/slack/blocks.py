@@ -9,7 +9,6 @@ cut at a sentence and ends in an ellipsis).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import Context, Hit, Passage
+from bot import Context, Excerpt, Hit, NoMatch, Passage, attribution_of, fitted, messages, shorten
 
 from .escaping import link, mention, mrkdwn
 from .state import MAX_CONTEXT, View
@@ -32,7 +31,6 @@ from .state import MAX_CONTEXT, View
 SECTION_LIMIT = 3000
 # The notification text is only a summary; the blocks carry the quote.
 FALLBACK_LIMIT = 300
-ATTRIBUTION_PART_LIMIT = 200
 HELP_SECTIONS_SHOWN = 20
 HELP_SECTIONS_CHARS = 1200
 ELLIPSIS = "…"
@@ -52,8 +50,6 @@ SEND, PREVIOUS, NEXT, CONTEXT, SHUFFLE, CANCEL = (
     "quote_cancel",
 )
 
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s)")
-
 
 @dataclass(frozen=True)
 class Message:
@@ -68,20 +64,6 @@ class Message:
 
 
 # -- excerpts ---------------------------------------------------------------------------------
-
-
-def trim_at_sentence(text: str, budget: int) -> str:
-    """`text` cut to at most `budget` characters at a sentence end (else a word), plus `…`."""
-    if len(text) <= budget:
-        return text
-    room = max(1, budget - 2)  # the space and the ellipsis
-    ends = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= room]
-    if ends and ends[-1] >= room // 2:
-        cut = ends[-1]
-    else:
-        space = text.rfind(" ", 0, room + 1)
-        cut = space if space >= room // 2 else room
-    return text[:cut].rstrip() + " " + ELLIPSIS
 
 
 def emphasised(text: str, highlights: Sequence[tuple[int, int]] = ()) -> str:
@@ -114,17 +96,14 @@ def _quoted(body: str) -> str:
 def excerpt(
     text: str, highlights: Sequence[tuple[int, int]] = (), limit: int = SECTION_LIMIT
 ) -> str:
-    """The excerpt as a mrkdwn block quote, matched words bold, within `limit` characters."""
-    budget = len(text)
-    while True:
-        shown = trim_at_sentence(text, budget)
-        kept = len(shown) if shown == text else len(shown) - 2
-        spans = [(s, min(e, kept)) for s, e in highlights if s < kept]
-        rendered = _quoted(emphasised(shown, spans))
-        if len(rendered) <= limit or budget <= 1:
-            return rendered[:limit]
-        # Escaping grows the text (`&` is five characters in Slack): shrink in proportion.
-        budget = min(budget - 1, int(budget * limit / len(rendered)))
+    """The core's excerpt as a mrkdwn block quote, matched words bold, within `limit`."""
+    return fitted(text, highlights, _rendered_excerpt, limit)
+
+
+def _rendered_excerpt(shown: Excerpt) -> str:
+    before = ELLIPSIS + " " if shown.cut_before else ""
+    after = " " + ELLIPSIS if shown.cut_after else ""
+    return _quoted(before + emphasised(shown.text, shown.highlights) + after)
 
 
 def _labelled(passage: Passage, body: str, label: bool) -> str:
@@ -152,27 +131,22 @@ def context_excerpt(hit: Hit, context: Context, limit: int = SECTION_LIMIT) -> s
     return excerpt(hit.text, hit.highlights, limit)
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
 def attribution(hit: Hit | Passage) -> str:
-    """`Speaker · Section · HH:MM:SS · Podcast — Episode` as mrkdwn, the time linked if it can."""
-    episode = hit.episode
-    title = " — ".join(part for part in (episode.podcast, episode.title) if part)
-    stamp = link(hit.url, hit.timestamp) if hit.url else hit.timestamp
+    """The core's attribution as mrkdwn, the time linked into the episode when it can be."""
+    line = attribution_of(hit)
+    stamp = link(line.url, line.timestamp) if line.url else line.timestamp
     parts = [
-        mrkdwn(_short(hit.speaker, ATTRIBUTION_PART_LIMIT)) if hit.speaker else "",
-        mrkdwn(_short(hit.section, ATTRIBUTION_PART_LIMIT)) if hit.section else "",
+        mrkdwn(line.speaker) if line.speaker else "",
+        mrkdwn(line.section) if line.section else "",
         stamp,
-        mrkdwn(_short(title, ATTRIBUTION_PART_LIMIT)) if title else "",
+        mrkdwn(line.title) if line.title else "",
     ]
     return " · ".join(part for part in parts if part)
 
 
 def fallback_text(hit: Hit | Passage) -> str:
     """A one-line summary for notifications and clients that cannot show blocks."""
-    return mrkdwn(f"“{_short(' '.join(hit.text.split()), FALLBACK_LIMIT)}” — {hit.speaker}")
+    return mrkdwn(f"“{shorten(' '.join(hit.text.split()), FALLBACK_LIMIT)}” — {hit.speaker}")
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -215,7 +189,7 @@ def advice_message(hit: Hit, header: str = ADVICE_HEADER) -> Message:
     message = hit_message(hit)
     return Message(
         f"{header}: {message.text}",
-        _blocks(HeaderBlock(text=_short(header, HEADER_LIMIT))) + message.blocks,
+        _blocks(HeaderBlock(text=shorten(header, HEADER_LIMIT))) + message.blocks,
     )
 
 
@@ -232,14 +206,16 @@ def preview(
     context: Context | None = None,
     corrected_query: str | None = None,
     ignored_words: Sequence[str] = (),
+    moved_back: bool = False,
 ) -> Message:
     """The private preview of a quote: notes on the query, the quote, "2 of 7" and buttons.
-    `total_label` is how the total reads (`1000+` when the core stopped counting)."""
-    notes = []
+    `total_label` is how the total reads (`1000+` when the core stopped counting);
+    `moved_back`: a page past the end was asked for and this is the last one."""
+    notes = [messages.PAST_THE_END] if moved_back else []
     if corrected_query:
-        notes.append(f"Showing results for *{mrkdwn(corrected_query)}*")
+        notes.append(messages.SHOWING_RESULTS_FOR.format(query=f"*{mrkdwn(corrected_query)}*"))
     if ignored_words:
-        notes.append(f"No match for {mrkdwn(', '.join(ignored_words))}, so it was left out")
+        notes.append(messages.LEFT_OUT.format(words=mrkdwn(", ".join(ignored_words))))
     current = View(view.query, view.offset, hit.key, view.context)
     buttons = [_button("Send", SEND, current, style="primary")]
     if view.is_random:
@@ -285,7 +261,7 @@ def help_message(command: str, sections: Sequence[str]) -> Message:
         for title in titles[:HELP_SECTIONS_SHOWN]:
             if sum(len(t) + 3 for t in shown) + len(title) > HELP_SECTIONS_CHARS:
                 break
-            shown.append(mrkdwn(_short(title, 100)))
+            shown.append(mrkdwn(shorten(title, 100)))
         more = len(titles) - len(shown)
         listing = " · ".join(shown) + (f" … and {more} more" if more else "")
         blocks.append(SectionBlock(text=_markdown(f"*Sections ({len(titles)}):* {listing}")))
@@ -317,21 +293,19 @@ def _suggestion(command: str, title: str) -> str:
     return f'*{shown}* (`{command} in:"{typed}"`)'
 
 
-def no_match_message(
-    command: str, query: str, suggestions: Sequence[str], ignored_words: Sequence[str] = ()
-) -> Message:
+def no_match_message(command: str, answer: NoMatch) -> Message:
     """A friendly "nothing found", with the nearest section titles to try instead.
 
     Every part has its own budget after escaping (query, ignored words, each suggested
     title), so any input fits one section; suggestions that would not fit are left out.
     """
-    lines = [f"No quotes match “{_inert(query, NO_MATCH_QUERY_LIMIT)}”."]
-    if ignored_words:
-        words = _inert(", ".join(ignored_words), NO_MATCH_WORDS_LIMIT)
-        lines.append(f"These words appear nowhere: {words}.")
+    lines = [messages.NO_MATCH.format(query=_inert(answer.query, NO_MATCH_QUERY_LIMIT))]
+    if answer.ignored_words:
+        words = _inert(", ".join(answer.ignored_words), NO_MATCH_WORDS_LIMIT)
+        lines.append(messages.WORDS_NOWHERE.format(words=words))
     last = f"Try fewer or other words, or `{command} help` for examples."
     tries: list[str] = []
-    for title in suggestions:
+    for title in answer.sections:
         candidate = [*tries, _suggestion(command, title)]
         text = "\n".join([*lines, f"Nearest sections: {', '.join(candidate)}", last])
         if len(text) > SECTION_LIMIT:
@@ -345,5 +319,5 @@ def no_match_message(
 
 def notice(text: str) -> Message:
     """A short message to the user; `text` must already be safe mrkdwn."""
-    text = _short(text, SECTION_LIMIT)
+    text = shorten(text, SECTION_LIMIT)
     return Message(text, _blocks(SectionBlock(text=_markdown(text))))

@@ -4,14 +4,15 @@ names the variable and where to get it."""
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from bot import Settings
 
 APPS_PAGE = "https://api.slack.com/apps"
 _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 _HEX = re.compile(r"^[0-9a-fA-F]{16,}$")
 
 
-def token_problem(settings: Any) -> str | None:
+def token_problem(settings: Settings) -> str | None:
     """One line naming the missing or malformed variable and where to get it; None if fine."""
     bot_token = settings.slack_bot_token or ""
     app_token = settings.slack_app_token or ""

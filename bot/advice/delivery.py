@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from ..models import Hit
+from ..settings import Settings
 from .schedule import Subscription
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,8 @@ def advice_nonce(platform: str, channel: str, day: date) -> str:
 
 
 def load_senders(
-    settings: Any, factories: Mapping[str, str | Callable[[Any], AdviceSender | None]] | None = None
+    settings: Settings,
+    factories: Mapping[str, str | Callable[[Settings], AdviceSender | None]] | None = None,
 ) -> tuple[dict[str, AdviceSender], dict[str, str]]:
     """Senders for every platform that has one configured, and why the others have none."""
     senders: dict[str, AdviceSender] = {}
@@ -110,6 +112,6 @@ def load_senders(
     return senders, missing
 
 
-def _resolve(reference: str) -> Callable[[Any], AdviceSender | None]:
+def _resolve(reference: str) -> Callable[[Settings], AdviceSender | None]:
     module_name, _, name = reference.partition(":")
     return getattr(importlib.import_module(module_name), name)

@@ -187,8 +187,8 @@ def soundbite_title(passage: Passage) -> str | None:
         if not isinstance(bite, dict):
             continue
         try:
-            start, duration = float(bite.get("start")), float(bite.get("duration"))
-        except (TypeError, ValueError):
+            start, duration = float(bite["start"]), float(bite["duration"])
+        except (KeyError, TypeError, ValueError):
             continue
         # Passage times are whole seconds, rounded down: allow the second before the start.
         if start - 1 <= passage.seconds < start + duration:

@@ -35,13 +35,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+PostStatus = Literal["sent", "failed", "already", "busy", "no_sender"]
+
+
 @dataclass(frozen=True)
 class PostOutcome:
     """What happened to one channel's post for one day."""
 
     subscription: Subscription
     day: date
-    status: Literal["sent", "failed", "already", "busy", "no_sender"]
+    status: PostStatus
     hit: Hit | None = None
     delivery: Delivery | None = None
     record: PostRecord | None = None
@@ -81,7 +84,10 @@ class AdviceScheduler:
         max_sleep: timedelta = timedelta(minutes=10),
         concurrency: int = 8,
         waiter: Callable[[asyncio.Event, float], Awaitable[None]] = _wait_for_event,
+        delivery_observer: Callable[[str, bool], None] | None = None,
     ) -> None:
+        """`delivery_observer` is called as (platform, ok) after every delivery attempt (the
+        runner counts them in its metrics)."""
         if lease <= send_timeout:
             raise ValueError("the claim lease must be longer than the send timeout")
         self.store = store
@@ -100,8 +106,7 @@ class AdviceScheduler:
         self._changed = asyncio.Event()
         self._waiter = waiter
         self._stopping = False
-        # Called as (platform, ok) after every delivery attempt; the runner counts them.
-        self.delivery_observer: Callable[[str, bool], None] | None = None
+        self.delivery_observer = delivery_observer
 
     def add_sender(self, sender: AdviceSender) -> None:
         """Register (or replace) the sender for `sender.platform`; adapters call this at start."""
@@ -145,7 +150,7 @@ class AdviceScheduler:
         if outcome is not None:
             return outcome
         record = await asyncio.to_thread(self.store.post, sub.platform, sub.channel, day)
-        status = "already" if record and record.status == "sent" else "busy"
+        status: PostStatus = "already" if record and record.status == "sent" else "busy"
         hit = await asyncio.to_thread(self.pool.advice_for, sub.channel, day)
         return PostOutcome(sub, day, status, hit, None, record)
 

@@ -8,7 +8,7 @@ as `allowed`. Replies are plain text for the adapter to show (escaped as its pla
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
@@ -204,6 +204,7 @@ def create_advice_service(
     settings: Settings,
     senders: Mapping[str, AdviceSender] | None = None,
     clock: Clock = utc_now,
+    delivery_observer: Callable[[str, bool], None] | None = None,
 ) -> AdviceService:
     """Everything daily advice needs, built from settings: pool, store, scheduler, service.
 
@@ -221,5 +222,6 @@ def create_advice_service(
         lease=timedelta(seconds=settings.daily_lease),
         send_timeout=timedelta(seconds=min(30, settings.daily_lease / 2)),
         broken_after=settings.daily_broken_after,
+        delivery_observer=delivery_observer,
     )
     return AdviceService(scheduler, parse_local_time(settings.daily_time), settings.daily_timezone)

@@ -15,10 +15,10 @@ from ..advice.delivery import AdviceSender, load_senders
 from ..advice.pool import AdvicePool, build_pool
 from ..advice.scheduler import TickReport
 from ..advice.service import AdviceService, create_advice_service
+from ..answers import attribution_of
 from ..library import Library
 from ..settings import Settings
 from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
-from .search import attribution
 
 
 def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None:
@@ -83,7 +83,7 @@ def run_advice(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = min(100, shutil.get_terminal_size((88, 24)).columns)
     print(textwrap.fill(hit.text, width=width, initial_indent="  “", subsequent_indent="   ") + "”")
-    print(f"  — {attribution(hit)}")
+    print(f"  — {attribution_of(hit).text()}")
     if hit.url:
         print(f"    {hit.url}")
     return EXIT_OK

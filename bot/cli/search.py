@@ -10,7 +10,9 @@ import sys
 import textwrap
 from typing import Any
 
-from ..models import Hit, SearchResult
+from .. import messages
+from ..answers import Excerpt, NoMatch, Page, no_match, page_at, quote_of
+from ..models import Hit
 from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
 
 BOLD, PLAIN = "\033[1m", "\033[0m"
@@ -60,64 +62,95 @@ the podcast uses. Exit status: 0 quotes found, 1 none found, 2 bad query or inpu
 
 def run_search(args: argparse.Namespace) -> int:
     library = open_library(args)
-    result = library.search(
+    page = page_at(
+        library,
         " ".join(args.query),
+        args.offset,
         limit=args.limit,
-        offset=args.offset,
         speaker=args.speaker,
         section=args.section,
         episode=args.episode,
     )
+    result = page.result
     if args.json:
-        if result.corrected_query:
-            print(f"quotebot: showing results for: {result.corrected_query}", file=sys.stderr)
-        print(json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=2))
+        for note in _notes(page):
+            print(f"quotebot: {note}", file=sys.stderr)
+        print(json.dumps([_as_json(hit) for hit in result.hits], ensure_ascii=False, indent=2))
+    elif page.found:
+        print_page(page)
     else:
-        print_result(result)
+        print_no_match(no_match(library, result))
     return EXIT_OK if result.hits else EXIT_NO_RESULTS
 
 
-def print_result(result: SearchResult) -> None:
+def print_page(page: Page) -> None:
+    """The quotes of a page as the chat adapters show them (the core's excerpt and
+    attribution), matched words in bold on a colour terminal, then `1–5 of 12`."""
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = min(100, shutil.get_terminal_size((88, 24)).columns)
-    if result.corrected_query:
-        print(f"Showing results for: {result.corrected_query}\n")
-    if result.ignored_words and result.hits:
-        print(f"No match for: {', '.join(result.ignored_words)} (left out)\n")
-    if not result.hits:
-        print(f"No quotes match “{result.query.text}”.")
-        return
-    for hit in result.hits:
+    for note in _notes(page):
+        print(note + "\n")
+    for hit in page.hits:
+        quote = quote_of(hit)
         print(
             textwrap.fill(
-                _emphasised(hit, color), width=width, initial_indent="  “", subsequent_indent="   "
+                _laid_out(quote.excerpt, color),
+                width=width,
+                initial_indent="  “",
+                subsequent_indent="   ",
             )
             + "”"
         )
-        print(f"  — {attribution(hit)}")
+        print(f"  — {quote.attribution.text()}")
         if hit.url:
             print(f"    {hit.url}")
         print()
-    shown_to = result.offset + len(result.hits)
-    print(f"{result.offset + 1}–{shown_to} of {result.total_label}")
+    shown_to = page.index + len(page.hits)
+    print(f"{page.index + 1}–{shown_to} of {page.total_label}")
 
 
-def attribution(hit: Hit) -> str:
-    """`Speaker · Section · HH:MM:SS · Podcast — Episode`, leaving out what is unknown."""
-    episode = hit.episode
-    title = " — ".join(part for part in (episode.podcast, episode.title) if part)
-    return " · ".join(part for part in (hit.speaker, hit.section, hit.timestamp, title) if part)
+def print_no_match(answer: NoMatch) -> None:
+    """The core's no-match answer: the query back, words found nowhere, nearest sections."""
+    print(messages.NO_MATCH.format(query=answer.query))
+    if answer.ignored_words:
+        print(messages.WORDS_NOWHERE.format(words=", ".join(answer.ignored_words)))
+    if answer.sections:
+        print("Nearest sections: " + ", ".join(f"“{title}”" for title in answer.sections))
 
 
-def _emphasised(hit: Hit, color: bool) -> str:
-    if not color or not hit.highlights:
-        return hit.text
-    text, out, position = hit.text, [], 0
-    for start, end in hit.highlights:
-        out.append(text[position:start] + BOLD + text[start:end] + PLAIN)
-        position = end
+def _notes(page: Page) -> list[str]:
+    result = page.result
+    notes = [messages.PAST_THE_END] if page.moved_back else []
+    if result.corrected_query:
+        notes.append(messages.SHOWING_RESULTS_FOR.format(query=result.corrected_query))
+    if result.ignored_words and result.hits:
+        notes.append(messages.LEFT_OUT.format(words=", ".join(result.ignored_words)))
+    return notes
+
+
+def _as_json(hit: Hit) -> dict[str, Any]:
+    """The documented hit fields, plus what the chat adapters show of it."""
+    quote = quote_of(hit)
+    shown = quote.excerpt
+    return hit.to_dict() | {
+        "excerpt": {
+            "text": shown.text,
+            "highlights": [list(span) for span in shown.highlights],
+            "cut_before": shown.cut_before,
+            "cut_after": shown.cut_after,
+        },
+        "attribution": quote.attribution.text(),
+    }
+
+
+def _laid_out(shown: Excerpt, color: bool) -> str:
+    text, out, position = shown.text, [], 0
+    if color:
+        for start, end in shown.highlights:
+            out.append(text[position:start] + BOLD + text[start:end] + PLAIN)
+            position = end
     out.append(text[position:])
-    return "".join(out)
+    return ("… " if shown.cut_before else "") + "".join(out) + (" …" if shown.cut_after else "")
 
 
 def run_sections(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import TranscriptError
+from ..settings import Settings
 from .episode_files import (
     check_chapters,
     check_transcript,
@@ -72,22 +73,18 @@ class PollConfig:
     workers: int = 8
 
     @classmethod
-    def from_settings(cls, settings: object) -> PollConfig:
-        def get(name: str, default: object) -> object:
-            value = getattr(settings, name, None)
-            return default if value is None else value
-
+    def from_settings(cls, settings: Settings) -> PollConfig:
         policy = FetchPolicy(
-            connect_timeout=float(get("feeds_connect_timeout", 10)),
-            read_timeout=float(get("feeds_read_timeout", 30)),
-            deadline=float(get("feeds_deadline", 120)),
-            allow_private=bool(get("feeds_allow_private", False)),
+            connect_timeout=settings.feeds_connect_timeout,
+            read_timeout=settings.feeds_read_timeout,
+            deadline=settings.feeds_deadline,
+            allow_private=settings.feeds_allow_private,
         )
         return cls(
             policy=policy,
-            max_feed_bytes=int(get("feeds_max_feed_bytes", cls.max_feed_bytes)),
-            max_transcript_bytes=int(get("feeds_max_transcript_bytes", cls.max_transcript_bytes)),
-            interval=int(get("feeds_interval", cls.interval)),
+            max_feed_bytes=settings.feeds_max_feed_bytes,
+            max_transcript_bytes=settings.feeds_max_transcript_bytes,
+            interval=settings.feeds_interval,
         )
 
 

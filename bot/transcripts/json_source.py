@@ -15,6 +15,11 @@ from typing import Any
 
 from ..errors import TranscriptError
 
+# The pure-Python parser's hooks (JSONObject, JSONArray, py_make_scanner and the decoder's
+# parse_* attributes) are undocumented, so the stubs do not declare them: reach them untyped.
+_DECODER: Any = json.decoder
+_SCANNER: Any = json.scanner
+
 
 def load_json(text: str, source: str) -> Any:
     """The parsed file, or a TranscriptError at the line where the JSON breaks."""
@@ -32,19 +37,19 @@ def line_of(text: str, path: Sequence[str | int]) -> int:
     starts: dict[int, int] = {}
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
-        value, end = json.decoder.JSONObject(s_and_end, *args)
+        value, end = _DECODER.JSONObject(s_and_end, *args)
         starts[id(value)] = s_and_end[1] - 1
         return value, end
 
     def parse_array(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
-        value, end = json.decoder.JSONArray(s_and_end, *args)
+        value, end = _DECODER.JSONArray(s_and_end, *args)
         starts[id(value)] = s_and_end[1] - 1
         return value, end
 
-    decoder = json.JSONDecoder()
-    decoder.parse_object = parse_object  # type: ignore[assignment]
-    decoder.parse_array = parse_array  # type: ignore[assignment]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[assignment]
+    decoder: Any = json.JSONDecoder()
+    decoder.parse_object = parse_object
+    decoder.parse_array = parse_array
+    decoder.scan_once = _SCANNER.py_make_scanner(decoder)
     try:
         node = decoder.decode(text)
     except ValueError:

@@ -126,8 +126,13 @@ async def test_every_delivery_attempt_is_reported_to_the_observer(
 ) -> None:
     """The scheduler tells its observer each attempt's platform and outcome (for metrics)."""
     seen: list[tuple[str, bool]] = []
-    scheduler = AdviceScheduler(store, pool, {"slack": sender}, clock=FakeClock(utc(2025, 3, 3, 9)))
-    scheduler.delivery_observer = lambda platform, ok: seen.append((platform, ok))
+    scheduler = AdviceScheduler(
+        store,
+        pool,
+        {"slack": sender},
+        clock=FakeClock(utc(2025, 3, 3, 9)),
+        delivery_observer=lambda platform, ok: seen.append((platform, ok)),
+    )
     subscribe(store, "C1", "C2")
     await scheduler.post_due()
     assert seen == [("slack", True), ("slack", True)]

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
+ADAPTERS = BOT.parent / "adapters"
 
 # Lower numbers sit lower; a module may import modules of its own rank or below.
 RANKS = {
@@ -14,16 +15,17 @@ RANKS = {
     "search": 2,
     "feeds": 3,
     "library": 3,
-    "advice": 4,
-    "face": 5,
-    "cli": 6,
+    "answers": 4,
+    "advice": 5,
+    "face": 6,
+    "cli": 7,
 }
-WINGS = ("transcripts", "search", "feeds", "advice", "cli")
+WINGS = ("transcripts", "search", "feeds", "answers", "advice", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 
 def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(BOT.parent).with_suffix("").parts)
+    parts = list(path.relative_to(BOT.parent).with_suffix("").parts)  # bot/ or adapters/
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -136,3 +138,43 @@ def test_wing_prefixes_are_folders_not_file_names() -> None:
         if n.startswith(("cli_", "search_", "advice_")) or n.endswith("_transcript")
     ]
     assert prefixed == []
+
+
+def _package_of(module: str) -> str:
+    """The adapter package a module belongs to: `adapters.slack` for `adapters.slack.app`,
+    `adapters` itself for runner.py and ops_routes.py."""
+    parts = module.split(".")
+    is_package = len(parts) > 1 and (ADAPTERS / parts[1]).is_dir()
+    return ".".join(parts[:2]) if is_package else "adapters"
+
+
+def test_adapters_import_only_the_cores_public_names() -> None:
+    """Every module of adapters/ (runner and ops routes too) imports the core as `bot` or a
+    wing's package, never one of the core's modules."""
+    import bot
+
+    public = {"bot"} | {f"bot.{wing}" for wing in WINGS} | {f"bot.{name}" for name in bot.__all__}
+    offenders = [
+        f"{p.relative_to(ADAPTERS.parent)} imports {m}"
+        for p in ADAPTERS.rglob("*.py")
+        for m in _imports(p)
+        if (m == "bot" or m.startswith("bot.")) and m not in public
+    ]
+    assert offenders == []
+
+
+def test_adapters_reach_each_other_through_their_packages() -> None:
+    """The runner imports Slack and Discord through their packages' public names, and neither
+    chat adapter imports the other."""
+    offenders = []
+    for path in ADAPTERS.rglob("*.py"):
+        module = _module_name(path)
+        for target in _imports(path):
+            if not target.startswith("adapters.") or _package_of(target) == _package_of(module):
+                continue
+            if (
+                target not in {"adapters.slack", "adapters.discord_bot", "adapters.ops_routes"}
+                or _package_of(module) != "adapters"
+            ):
+                offenders.append(f"{module} imports {target}")
+    assert offenders == []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import Library
 from bot.cli.command import main
 from bot.logging_setup import JsonFormatter, SecretRedactor
 from bot.metrics import Metrics
@@ -84,12 +85,14 @@ def test_json_logs_are_one_object_a_line() -> None:
 def test_metrics_count_searches_by_outcome(seed_library) -> None:
     """Each search is counted as results, no_results or error, with its latency."""
     metrics = Metrics()
-    seed_library.search_observer = metrics.observe_search
+    library = Library.load(
+        seed_library.corpus, seed_library.index.path, search_observer=metrics.observe_search
+    )
     try:
-        seed_library.search("layoffs", source="test")
-        seed_library.search("kubernetes", source="test")
+        library.search("layoffs", source="test")
+        library.search("kubernetes", source="test")
     finally:
-        seed_library.search_observer = None
+        library.close()
     text = metrics.render().decode()
     assert 'quotebot_searches_total{outcome="results",platform="test"} 1.0' in text
     assert 'quotebot_searches_total{outcome="no_results",platform="test"} 1.0' in text
@@ -105,3 +108,22 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     missing = [option.env for option in OPTIONS if f"| `{option.env}` |" not in readme]
     assert missing == []
+
+
+def test_every_option_is_a_declared_settings_field_with_its_default() -> None:
+    """Settings declares one field per option in OPTIONS, in order, with the option's default."""
+    from dataclasses import fields
+
+    from bot.settings import OPTIONS
+
+    declared = [(f.name, f.default) for f in fields(Settings) if f.name != "sources"]
+    assert declared == [(option.key, option.default) for option in OPTIONS]
+
+
+def test_settings_cannot_be_changed_after_loading() -> None:
+    """Settings is frozen: code that tries to change a value at run time fails loudly."""
+    from dataclasses import FrozenInstanceError
+
+    settings = Settings.load({})
+    with pytest.raises(FrozenInstanceError):
+        settings.port = 1  # type: ignore[misc]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from discord_fakes import EPHEMERAL, OWNER_ID, button, buttons
 
+from adapters.discord_bot.answers import NEAREST_SECTIONS
+from bot import messages, nearest_sections
+
 NO_PINGS = {"parse": []}
 
 
@@ -58,9 +61,20 @@ async def test_no_match_is_a_friendly_private_message_with_suggestions(harness, 
 
     data = fake.callbacks[-1].data
     assert data["flags"] & EPHEMERAL
-    assert data["content"].startswith("No quotes match “xyzzyqqq”.")
+    assert data["content"].startswith(messages.NO_MATCH.format(query="xyzzyqqq"))
     assert "`/quote-random`" in data["content"]
-    assert "Topics you could ask about:" in data["content"]
+    assert NEAREST_SECTIONS not in data["content"]  # nothing resembles it
+    assert "embeds" not in data and "components" not in data
+
+
+async def test_no_match_suggests_the_cores_nearest_sections(harness, bot, fake, seed_library):
+    """With no match, the sections offered are the core's nearest ones, as Slack offers."""
+    await harness.command(bot, "quote", query='"meta culture amazon"')
+
+    data = fake.callbacks[-1].data
+    nearest = nearest_sections(seed_library, '"meta culture amazon"')
+    assert nearest[0] == "Amazon vs Meta culture"
+    assert NEAREST_SECTIONS + "“" + nearest[0] + "”" in data["content"]
     assert "embeds" not in data and "components" not in data
 
 

@@ -17,8 +17,8 @@ from discord_fakes import (
     http_error,
 )
 
-from adapters.discord_bot.claims import Claims
 from adapters.discord_bot.replies import UNKNOWN_INTERACTION
+from bot import Library
 
 
 async def ask(harness, client, **options):
@@ -262,27 +262,20 @@ async def test_expired_interaction_is_logged_and_the_bot_keeps_running(harness, 
     assert fake.callbacks[-1].data["embeds"]
 
 
-def test_claims_hold_a_key_until_released_and_forget_the_oldest():
-    """A key is claimed once until released; past `max_keys` the oldest claim is forgotten."""
-    claims = Claims(max_keys=2)
-    assert claims.claim(1) and not claims.claim(1)
-    claims.release(1)
-    assert claims.claim(1)
-    assert claims.claim(2) and claims.claim(3)
-    assert 1 not in claims and 2 in claims and 3 in claims
-    claims.release(4)  # releasing a key never claimed is harmless
-
-
 def test_only_typed_queries_count_as_discord_searches(seed_library) -> None:
     """Paging through an answer is labelled as a button press, not counted as a new search."""
     from adapters.discord_bot.answers import BUTTON_SOURCE, Quoter
 
     seen: list[str] = []
-    seed_library.search_observer = lambda source, seconds, hits: seen.append(source)
+    observed = Library.load(
+        seed_library.corpus,
+        seed_library.index.path,
+        search_observer=lambda source, seconds, hits: seen.append(source),
+    )
     try:
-        quoter = Quoter(seed_library)
+        quoter = Quoter(observed)
         quoter.page("layoffs", 0)
         quoter.page("layoffs", 1, BUTTON_SOURCE)
     finally:
-        seed_library.search_observer = None
+        observed.close()
     assert seen == ["discord", "discord-button"]

@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feed_server import FeedServer
+from feed_server import LOOPBACK, FeedServer
 
-from bot.feeds import FeedStore, FetchPolicy, PollConfig, Poller
-
-# The tests' feeds live on 127.0.0.1, which the default policy refuses.
-LOOPBACK = FetchPolicy(connect_timeout=2, read_timeout=2, deadline=5, allow_private=True)
+from bot.feeds import FeedStore, PollConfig, Poller
 
 
 @pytest.fixture

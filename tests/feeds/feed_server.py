@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bot.feeds import FetchPolicy
+
 FIXTURES = Path(__file__).parent / "fixtures"
+# The tests' feeds live on 127.0.0.1, which the default policy refuses.
+LOOPBACK = FetchPolicy(connect_timeout=2, read_timeout=2, deadline=5, allow_private=True)
 TYPES = {
     ".xml": "application/rss+xml",
     ".html": "text/html; charset=utf-8",

@@ -8,8 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import LOOPBACK
-from feed_server import FeedServer
+from feed_server import LOOPBACK, FeedServer
 
 from bot import Library
 from bot.feeds import (

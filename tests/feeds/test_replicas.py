@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import LOOPBACK
-from feed_server import FeedServer
+from feed_server import LOOPBACK, FeedServer
 
 from bot import Library
 from bot.feeds import FeedStore, FeedWorker, PollConfig, Poller

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feed_server import FIXTURES, FeedServer
+from feed_server import FIXTURES, LOOPBACK, FeedServer
 
 from bot import Library
 from bot.feeds import FeedItem, FeedRecord, FeedStore, FeedWorker, Poller
@@ -112,7 +112,6 @@ def test_an_item_without_a_transcript_is_handed_on_when_the_feed_transcribes(
 ) -> None:
     """The transcription wing's hook gets the item, its folder and stem; its answer is the
     episode's status, and it can move the status on later."""
-    from conftest import LOOPBACK
 
     from bot.feeds import PollConfig
 
@@ -141,7 +140,6 @@ def test_an_item_without_a_transcript_is_handed_on_when_the_feed_transcribes(
 def test_a_feed_without_transcribe_hands_nothing_on(
     feed_server: FeedServer, store: FeedStore, corpus: Path
 ) -> None:
-    from conftest import LOOPBACK
 
     from bot.feeds import PollConfig
 

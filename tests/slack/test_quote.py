@@ -7,7 +7,7 @@ import random
 from slack_bench import CHANNEL, USER, button, buttons, context_texts, section_texts
 
 from adapters.slack.state import View
-from bot import Library
+from bot import Library, messages
 
 
 def attribution_of(hit) -> str:
@@ -169,7 +169,7 @@ async def test_typo_correction_is_shown(slack, seed_library: Library) -> None:
     message = await slack.ask("layofs")
     hit = seed_library.search("layoffs", limit=1).hits[0]
     assert context_texts(message) == [
-        "Showing results for *layoffs*",
+        messages.SHOWING_RESULTS_FOR.format(query="*layoffs*"),
         attribution_of(hit),
         "1 of 3 for “layofs”",
     ]
@@ -276,4 +276,8 @@ async def test_a_page_past_the_end_shows_the_last_hit(slack, seed_library: Libra
     }
     await slack.press(stale)
     [response] = await slack.fake.wait_for_responses(1)
-    assert context_texts(response.body) == [attribution_of(hits[2]), "3 of 3 for “layoffs”"]
+    assert context_texts(response.body) == [
+        messages.PAST_THE_END,
+        attribution_of(hits[2]),
+        "3 of 3 for “layoffs”",
+    ]

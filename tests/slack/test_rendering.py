@@ -1,4 +1,4 @@
-"""The pieces: escaping, trimming, button state, redelivery memory, channel messages, delivery."""
+"""The pieces: escaping, excerpts, button state, redelivery keys, channel messages, delivery."""
 
 from __future__ import annotations
 
@@ -19,12 +19,11 @@ from adapters.slack.blocks import (
     no_match_message,
     notice,
     preview,
-    trim_at_sentence,
 )
-from adapters.slack.dedupe import Deduper, delivery_key
+from adapters.slack.dedupe import delivery_key
 from adapters.slack.escaping import escape, link, mention, mrkdwn, neutralise
 from adapters.slack.state import MAX_QUERY_CHARS, View
-from bot import Hit, Library
+from bot import Hit, Library, NoMatch
 
 
 def test_escape_turns_control_characters_into_entities() -> None:
@@ -49,14 +48,6 @@ def test_mention_only_for_real_user_ids() -> None:
     """A payload's user id becomes a mention; anything else stays inert text."""
     assert mention("U2147483697") == "<@U2147483697>"
     assert mention("<!channel>") == "&lt;!channel&gt;"
-
-
-def test_trim_at_sentence_cuts_after_a_full_stop_with_an_ellipsis() -> None:
-    """Too long: cut at the last sentence end that fits, marked with `…`."""
-    text = "One two three. Four five six. Seven eight nine ten."
-    assert trim_at_sentence(text, len(text)) == text
-    assert trim_at_sentence(text, 33) == "One two three. Four five six. …"
-    assert trim_at_sentence("word " * 20, 23) == "word word word word …"
 
 
 def test_excerpt_fits_the_limit_even_when_escaping_grows_the_text() -> None:
@@ -99,26 +90,6 @@ def test_view_round_trips_and_fits_a_button_value() -> None:
             View.decode(junk)
 
 
-def test_deduper_remembers_for_its_ttl() -> None:
-    """A key is claimed once until its time-to-live passes; released keys can be claimed again."""
-    now = [0.0]
-    seen = Deduper(ttl=10, clock=lambda: now[0])
-    assert seen.claim("a") is True
-    assert seen.claim("a") is False
-    now[0] = 11
-    assert seen.claim("a") is True
-    seen.release("a")
-    assert seen.claim("a") is True
-
-
-def test_deduper_is_bounded() -> None:
-    """The oldest keys are forgotten first when the memory is full."""
-    seen = Deduper(ttl=100, max_keys=2, clock=lambda: 0.0)
-    assert [seen.claim(k) for k in "abc"] == [True, True, True]
-    assert seen.claim("a") is True
-    assert seen.claim("c") is False
-
-
 def test_delivery_key_prefers_ids_slack_repeats() -> None:
     """Event id, then trigger id, else the body's hash identify a delivery."""
     assert delivery_key({"event_id": "Ev1", "trigger_id": "t"}) == "event_id:Ev1"
@@ -156,7 +127,7 @@ def test_no_match_message_fits_a_section_for_any_input(count: int) -> None:
     """Absurd queries, ignored words and section titles (all `&<>`, escaped to 4-5 characters
     each) are shortened; suggestions that would not fit are left out; it always renders."""
     titles = [f"{n} " + "&<>" * 5000 for n in range(count)]
-    message = no_match_message("/quote", "&<>" * 5000, titles, ["&" * 600] * 9)
+    message = no_match_message("/quote", NoMatch("&<>" * 5000, ("&" * 600,) * 9, tuple(titles)))
     [text] = section_texts(message.as_kwargs())
     assert len(text) <= 3000
     lines = text.split("\n")
@@ -212,7 +183,7 @@ def test_every_mrkdwn_text_is_verbatim(seed_library: Library) -> None:
         preview(hit, View("see https://evil.example #general", 0), total=3, ignored_words=["x"]),
         preview(hit, View(key=hit.key), corrected_query="layoffs"),
         help_message("/quote", ["#general https://evil.example"]),
-        no_match_message("/quote", "https://evil.example", ["#general"], ["x"]),
+        no_match_message("/quote", NoMatch("https://evil.example", ("x",), ("#general",))),
         notice("No speaker matches “#general”."),
     ]
     for message in messages:

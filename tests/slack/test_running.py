@@ -177,14 +177,6 @@ def test_the_core_never_imports_slack_code() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_the_adapter_uses_only_the_core_public_api() -> None:
-    """Adapter modules import the core as `from bot import …`, never its private modules."""
-    for path in sorted((REPO / "adapters" / "slack").glob("*.py")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            stripped = line.strip()
-            assert not stripped.startswith(("from bot.", "import bot.")), f"{path.name}: {line}"
-
-
 async def test_socket_mode_answers_commands_once(fake_slack, seed_library) -> None:
     """With an app token, /quote arrives over Socket Mode (opened at SLACK_API_URL): each
     envelope is acked, the answer goes to response_url, and a redelivery is not answered again."""

@@ -22,7 +22,8 @@ from slack_bench import (
 )
 from slack_sdk.http_retry import builtin_async_handlers
 
-from bot import Library
+from adapters.slack.blocks import emphasised
+from bot import Library, excerpt_of
 
 HOSTILE = """\
 ---
@@ -118,16 +119,18 @@ async def test_query_text_cannot_mention_or_format(slack) -> None:
     assert section_texts(unknown)[0].startswith("No speaker matches “&lt;!channel&gt;”.")
 
 
-async def test_a_very_long_excerpt_is_trimmed_at_a_sentence(make_slack, long_library) -> None:
-    """An excerpt over 3,000 characters (after escaping) is cut at a sentence end, with `…`."""
+async def test_a_very_long_passage_shows_the_cores_excerpt(make_slack, long_library) -> None:
+    """A passage over 3,000 characters shows the core's excerpt, escaped, ending in `…`."""
     [passage] = [p for p in long_library.passages() if len(p.text) > 3000]
+    shown = long_library.search("gardening", limit=1).hits[0]
+    core = excerpt_of(shown.text, shown.highlights)
     slack = await make_slack(long_library)
     message = await slack.ask("gardening")
     [body] = section_texts(message)
     assert len(body) <= 3000
-    assert body.endswith("watered often. …")
+    assert core.cut_after and body.endswith(" …")
     assert body.startswith(">*Gardening* begins here, tomatoes &amp; peppers grow")
-    assert len(body) > 2500
+    assert body == ">" + emphasised(core.text, core.highlights) + " …"
     assert message["text"].endswith("…” — Walt")
     assert len(message["text"]) < 400
     for block in message["blocks"]:
