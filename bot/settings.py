@@ -352,6 +352,8 @@ class Settings:
         for option in OPTIONS:
             value = getattr(self, option.key)
             shown = mask(value) if option.secret else ("" if value is None else str(value))
+            if option.key == "feeds":
+                shown = ", ".join(f"{feed['name']}={feed['url']}" for feed in value) or "(none)"
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows
 

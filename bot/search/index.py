@@ -283,7 +283,10 @@ class SearchIndex:
                     "INSERT INTO section_titles(title)"
                     " SELECT DISTINCT section FROM passages WHERE section != ''"
                 )
-        if self._changed:
+        # Merging every FTS5 segment rewrites the whole index (seconds at 1,000 episodes): worth
+        # it after a rebuild, not for a feed's new episode, whose small segment FTS5's automerge
+        # folds in over time. Likewise a TRUNCATE checkpoint waits for every reader to finish.
+        if self._changed and (parsed + len(gone)) * 10 >= len(files):
             self.db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('optimize')")
             # A big rebuild leaves the whole index in the write-ahead log; fold it back.
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
