@@ -184,10 +184,10 @@ def run_list(args: argparse.Namespace) -> int:
             for e in context.store.episodes(feed.name).values()
             if e.error or e.hand_edited or e.note
         ]
-        for episode in sorted(problems, key=lambda e: e.published or "", reverse=True)[:10]:
+        for episode in problems[:10]:
             print(f"  · {episode.title}: {_episode_problem(episode)}")
         if len(problems) > 10:
-            print(f"  · … and {len(problems) - 10} more (feeds list --json)")
+            print("  · … and more (quotebot feeds list --json lists them all)")
     return EXIT_OK
 
 
@@ -231,8 +231,7 @@ def _summary_json(summary: FeedSummary, store: FeedStore) -> dict[str, Any]:
                 "note": e.note,
                 "in_feed": e.in_feed,
             }
-            for e in store.episodes(feed.name).values()
-            if e.error or e.hand_edited or e.note
+            for e in store.episodes_to_look_at(feed.name, limit=10_000)
         ],
     }
 

@@ -264,23 +264,47 @@ class FeedStore:
         )
 
     def summaries(self) -> list[FeedSummary]:
+        """Per feed: counts by SQL aggregate, so `feeds list` reads no episode rows."""
+        totals = {
+            row[0]: row[1:]
+            for row in self.db.fetchall(
+                "SELECT feed, COUNT(*),"
+                " SUM(CASE WHEN transcript_file IS NOT NULL THEN 1 ELSE 0 END),"
+                " SUM(CASE WHEN hand_edited != '' THEN 1 ELSE 0 END),"
+                " SUM(CASE WHEN error IS NOT NULL THEN 1 ELSE 0 END)"
+                " FROM feed_episodes GROUP BY feed"
+            )
+        }
+        statuses: dict[str, dict[str, int]] = {}
+        for feed, status, count in self.db.fetchall(
+            "SELECT feed, transcript_status, COUNT(*) FROM feed_episodes"
+            " GROUP BY feed, transcript_status"
+        ):
+            statuses.setdefault(feed, {})[status] = int(count)
         result = []
         for feed in self.all():
-            episodes = self.episodes(feed.name).values()
-            statuses: dict[str, int] = {}
-            for episode in episodes:
-                statuses[episode.transcript_status] = statuses.get(episode.transcript_status, 0) + 1
+            episodes, transcripts, edited, failing = totals.get(feed.name, (0, 0, 0, 0))
             result.append(
                 FeedSummary(
                     feed,
-                    len(episodes),
-                    sum(1 for e in episodes if e.transcript_file),
-                    sum(1 for e in episodes if e.hand_edited),
-                    sum(1 for e in episodes if e.error),
-                    statuses,
+                    int(episodes or 0),
+                    int(transcripts or 0),
+                    int(edited or 0),
+                    int(failing or 0),
+                    statuses.get(feed.name, {}),
                 )
             )
         return result
+
+    def episodes_to_look_at(self, feed: str, limit: int = 100) -> list[EpisodeRecord]:
+        """Episodes with a problem, an edit by hand or a note, newest first."""
+        rows = self.db.fetchall(
+            f"SELECT {', '.join(EPISODE_COLUMNS)} FROM feed_episodes WHERE feed = ?"
+            " AND (error IS NOT NULL OR hand_edited != '' OR note IS NOT NULL)"
+            " ORDER BY published DESC, guid LIMIT ?",
+            (feed, limit),
+        )
+        return [_episode(row) for row in rows]
 
 
 def _now(now: int | None) -> int:
