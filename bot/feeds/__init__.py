@@ -19,8 +19,9 @@ from .errors import (
     WrongType,
 )
 from .fetcher import FetchPolicy, fetch
+from .item_update import TranscriptHandoff
 from .items import FeedDocument, FeedItem, Person, Soundbite, TranscriptLink
-from .poller import PollConfig, Poller, PollReport, TranscriptHandoff
+from .poller import PollConfig, Poller, PollReport
 from .rss import parse_feed
 from .storage import feed_folder
 from .store import EpisodeRecord, FeedRecord, FeedStore, FeedSummary
