@@ -96,7 +96,7 @@ class ItemUpdater:
         transcript_file = previous.transcript_file if previous else None
         chapters = None
         if refresh:
-            transcript, problems = self._fetch_transcript(item, folder)
+            transcript, problems = self._fetch_transcript(item, folder, document.language)
             if transcript is None and problems:
                 status = FAILED if not transcript_file else status
                 errors.append("transcript: " + "; ".join(problems))
@@ -168,11 +168,11 @@ class ItemUpdater:
         )
 
     def _fetch_transcript(
-        self, item: FeedItem, folder: Path
+        self, item: FeedItem, folder: Path, language: str
     ) -> tuple[tuple[str, bytes, str, str] | None, list[str]]:
         """The best transcript that fetches and parses, falling back type by type."""
         problems: list[str] = []
-        for link in by_preference(item.transcripts):
+        for link in by_preference(item.transcripts, language):
             kind = link.type or ""
             try:
                 fetched = fetch(link.url, self.max_bytes, self.policy)

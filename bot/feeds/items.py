@@ -65,3 +65,4 @@ class FeedDocument:
     image: str | None
     items: tuple[FeedItem, ...]
     skipped: tuple[str, ...] = ()  # items that could not be read, one sentence each
+    language: str = ""

@@ -67,6 +67,7 @@ def parse_feed(body: bytes, content_type: str = "") -> FeedDocument:
         image=channel_image,
         items=tuple(items),
         skipped=tuple(skipped),
+        language=_text(channel, "language"),
     )
 
 

@@ -76,14 +76,25 @@ def normalise_type(declared: str | None, url: str = "") -> str | None:
     return None
 
 
-def by_preference(links: Iterable[TranscriptLink]) -> list[TranscriptLink]:
-    """Readable transcripts, best first (JSON, VTT, SRT, HTML, plain text); feed order breaks
-    ties, and `rel="captions"` files (often without speakers) come after the others."""
+def by_preference(links: Iterable[TranscriptLink], language: str = "") -> list[TranscriptLink]:
+    """Readable transcripts, best first: in the show's `language` (a translation is a last
+    resort), then JSON, VTT, SRT, HTML, plain text; `rel="captions"` files (often without
+    speakers) after the others of their type; feed order breaks ties."""
+    wanted = _primary(language)
     readable = [link for link in links if link.type in PREFERENCE]
     return sorted(
         readable,
-        key=lambda link: (PREFERENCE.index(link.type or ""), link.rel.lower() == "captions"),
+        key=lambda link: (
+            bool(wanted and link.language and _primary(link.language) != wanted),
+            PREFERENCE.index(link.type or ""),
+            link.rel.lower() == "captions",
+        ),
     )
+
+
+def _primary(language: str) -> str:
+    """`en-US` -> `en`."""
+    return language.strip().lower().replace("_", "-").split("-")[0]
 
 
 def served_as_expected(kind: str, content_type: str) -> bool:

@@ -334,3 +334,25 @@ def test_an_episode_gone_from_the_feed_stays_searchable(
     poller.poll_now()
     assert store.episodes("show")["ep-1"].in_feed is False
     assert (corpus / "feeds" / "show" / f"{stem_for('show', 'ep-1')}.srt").is_file()
+
+
+def test_malformed_chapters_are_reported_and_the_transcript_is_still_stored(
+    feed_server: FeedServer, store: FeedStore, poller: Poller, corpus: Path
+) -> None:
+    feed_server.add_site()
+    feed_server.add("/bad.chapters.json", '{"chapters": [', content_type="application/json")
+    feed = (
+        '<rss xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>S</title>'
+        "<item><title>Worms</title><guid>ep-1</guid>"
+        f'<podcast:transcript url="{feed_server.url("/site/worms.srt")}" type="text/srt"/>'
+        f'<podcast:chapters url="{feed_server.url("/bad.chapters.json")}"/>'
+        "</item></channel></rss>"
+    )
+    store.add("show", feed_server.add("/feed.xml", feed))
+    poller.poll_now()
+    episode = store.episodes("show")["ep-1"]
+    assert episode.transcript_status == "fetched"
+    assert episode.error == (
+        f"chapters {feed_server.url('/bad.chapters.json')}: line 1: not valid JSON: Expecting value"
+    )
+    assert not (corpus / "feeds" / "show" / f"{stem_for('show', 'ep-1')}.chapters.json").exists()

@@ -132,3 +132,12 @@ def test_a_plain_text_transcript_that_is_really_srt_is_read_as_srt() -> None:
     assert sniff("text/plain", b'{"version": "1.0.0", "segments": []}') == "application/json"
     assert sniff("application/x-subrip", b"\xef\xbb\xbfWEBVTT\n\n") == "text/vtt"
     assert sniff("text/plain", b"Just words.\n\nMore words.") == "text/plain"
+
+
+def test_a_transcript_in_the_shows_language_beats_a_better_type_in_another() -> None:
+    links = [
+        TranscriptLink("es.json", "application/json", language="es"),
+        TranscriptLink("en.srt", "application/x-subrip", language="en-US"),
+        TranscriptLink("any.vtt", "text/vtt"),
+    ]
+    assert [link.url for link in by_preference(links, "en")] == ["any.vtt", "en.srt", "es.json"]
