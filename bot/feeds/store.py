@@ -225,7 +225,9 @@ class FeedStore:
 
     def has_failing_episodes(self, feed: str) -> bool:
         row = self.db.fetchone(
-            "SELECT 1 FROM feed_episodes WHERE feed = ? AND error IS NOT NULL LIMIT 1", (feed,)
+            "SELECT 1 FROM feed_episodes WHERE feed = ? AND in_feed = 1 AND error IS NOT NULL"
+            " LIMIT 1",
+            (feed,),
         )
         return row is not None
 
