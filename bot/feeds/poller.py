@@ -29,6 +29,8 @@ from .store import EpisodeRecord, FeedRecord, FeedStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+# A bot starting polls every feed not polled within this many seconds.
+START_GRACE = 60
 FEED_ACCEPT = "application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 
 
@@ -110,13 +112,24 @@ class Poller:
 
     # -- which feeds -------------------------------------------------------------------------
 
-    def poll_due(self, progress: Progress | None = None) -> list[PollReport]:
-        """Poll every feed that is due and not held by another replica."""
+    def poll_due(
+        self, progress: Progress | None = None, at_start: bool = False
+    ) -> list[PollReport]:
+        """Poll every feed that is due and not held by another replica.
+
+        `at_start` (a bot starting) also polls the feeds not polled in the last minute, due or
+        not: an unchanged feed costs a 304, and replicas restarted one after another in a
+        rolling update do not each poll again.
+        """
         reports = []
-        for name in self.store.due(int(self.clock())):
+        now = int(self.clock())
+        recently = now - START_GRACE if at_start else None
+        for name in self.store.due(now, recently):
             if self._cancelled.is_set():
                 break
-            if self.store.claim(name, self.replica, self.config.lease, int(self.clock())):
+            if self.store.claim(
+                name, self.replica, self.config.lease, int(self.clock()), polled_before=recently
+            ):
                 reports.append(self._poll_claimed(name, progress, recheck=False))
         return reports
 

@@ -178,25 +178,32 @@ class FeedStore:
     # -- claims ------------------------------------------------------------------------------
 
     def claim(
-        self, name: str, replica: str, lease: int, now: int | None = None, due_only: bool = True
+        self,
+        name: str,
+        replica: str,
+        lease: int,
+        now: int | None = None,
+        due_only: bool = True,
+        polled_before: int | None = None,
     ) -> bool:
         """Take the feed for one poll; False when another replica holds it (or, with
-        `due_only`, when it is not due yet)."""
+        `due_only`, when it is neither due nor last polled before `polled_before`)."""
         moment = _now(now)
-        due = " AND next_poll_at <= ?" if due_only else ""
-        params: tuple[Any, ...] = (replica, moment + lease, name, moment)
+        due, params = _due_clause(moment, polled_before) if due_only else ("1 = 1", ())
         changed = self.db.execute(
             "UPDATE feeds SET claimed_by = ?, claim_until = ?"
-            f" WHERE name = ? AND claim_until < ?{due}",
-            params + ((moment,) if due_only else ()),
+            f" WHERE name = ? AND claim_until < ? AND {due}",
+            (replica, moment + lease, name, moment, *params),
         )
         return changed == 1
 
-    def due(self, now: int | None = None) -> list[str]:
+    def due(self, now: int | None = None, polled_before: int | None = None) -> list[str]:
+        """Feeds due for a poll (or last polled before `polled_before`) and not claimed."""
         moment = _now(now)
+        due, params = _due_clause(moment, polled_before)
         rows = self.db.fetchall(
-            "SELECT name FROM feeds WHERE next_poll_at <= ? AND claim_until < ? ORDER BY name",
-            (moment, moment),
+            f"SELECT name FROM feeds WHERE claim_until < ? AND {due} ORDER BY name",
+            (moment, *params),
         )
         return [row[0] for row in rows]
 
@@ -307,6 +314,15 @@ class FeedStore:
             (feed, limit),
         )
         return [_episode(row) for row in rows]
+
+
+def _due_clause(now: int, polled_before: int | None) -> tuple[str, tuple[Any, ...]]:
+    if polled_before is None:
+        return "next_poll_at <= ?", (now,)
+    return (
+        "(next_poll_at <= ? OR last_poll_at IS NULL OR last_poll_at < ?)",
+        (now, polled_before),
+    )
 
 
 def _now(now: int | None) -> int:

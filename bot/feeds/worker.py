@@ -56,6 +56,7 @@ class FeedWorker:
         self._generation: str | None = None
         self._next_rescan = clock() + rescan_interval
         self.last: StepReport | None = None
+        self._stepped = False  # the first step is the poll at start
         self.store: FeedStore | None = poller.store if poller else None
 
     def close(self) -> None:
@@ -83,8 +84,9 @@ class FeedWorker:
         polls: tuple[PollReport, ...] = ()
         changed = False
         if self.poller is not None:
-            polls = tuple(self.poller.poll_due())
+            polls = tuple(self.poller.poll_due(at_start=not self._stepped))
             changed = any(report.changed for report in polls)
+        self._stepped = True
         if self.store is not None:
             generation = self.store.generation()
             # Another replica wrote files to the shared corpus: read them too.

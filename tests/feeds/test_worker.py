@@ -150,3 +150,24 @@ def test_a_feed_without_transcribe_hands_nothing_on(
         store, corpus, PollConfig(policy=LOOPBACK), "t", handoff=lambda *a: handed.append("x")
     ).poll_now()
     assert handed == []
+
+
+def test_a_starting_bot_polls_feeds_not_polled_in_the_last_minute(
+    feed_server: FeedServer, store: FeedStore, corpus: Path, library: Library
+) -> None:
+    """Due or not: a restart polls at once (a 304 if nothing changed); a replica restarted
+    right after another does not poll again."""
+    from bot.feeds import PollConfig
+
+    feed_server.add_site()
+    store.add("garden", feed_server.add_file("/feed.xml", "hosted-show.xml"))
+    clock = [1_000_000.0]
+    config = PollConfig(policy=LOOPBACK, interval=1800)
+    Poller(store, corpus, config, "old", clock=lambda: clock[0]).poll_due()
+    clock[0] += 600  # ten minutes later the bot restarts: not due for twenty more minutes
+    restarted = FeedWorker(library, Poller(store, corpus, config, "new", clock=lambda: clock[0]))
+    assert [report.outcome for report in restarted.step().polls] == ["not modified"]
+    assert restarted.step().polls == ()  # after the start, only what is due
+    clock[0] += 10
+    neighbour = FeedWorker(library, Poller(store, corpus, config, "next", clock=lambda: clock[0]))
+    assert neighbour.step().polls == ()
