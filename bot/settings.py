@@ -150,6 +150,8 @@ def _feeds(value: Any) -> tuple[dict[str, Any], ...]:
         transcribe = entry.get("transcribe", False)
         if not isinstance(transcribe, bool):
             raise ValueError(f"entry {position}: transcribe must be true or false")
+        if any(feed["url"] == url for feed in feeds):
+            raise ValueError(f"entry {position}: {url} is listed twice")
         if any(feed["name"] == name for feed in feeds):
             raise ValueError(f"entry {position}: two feeds are named {name}: give one a name")
         feeds.append({"url": url, "name": name, "transcribe": transcribe})

@@ -152,6 +152,14 @@ class FeedStore:
         update their URL or `transcribe`, and drop those no longer listed (files stay)."""
         wanted = {entry["name"]: entry for entry in entries}
         with self.db.transaction():
+            added = self.db.fetchall("SELECT name, url FROM feeds WHERE origin != 'config'")
+            for name, wanted_entry in wanted.items():
+                for other, url in added:
+                    if other == name or url == wanted_entry["url"]:
+                        raise FeedError(
+                            f"QUOTEBOT_FEEDS: {name} ({wanted_entry['url']}) is already followed "
+                            f"as {other}, added with `quotebot feeds add`: remove one of the two"
+                        )
             rows = self.db.fetchall(
                 "SELECT name, url, transcribe FROM feeds WHERE origin = 'config'"
             )

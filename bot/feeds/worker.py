@@ -20,6 +20,7 @@ from ..library import Library
 from ..search.index import SyncReport
 from ..settings import ConfigError, Settings
 from ..transcripts.corpus import bundled_seeds
+from .errors import FeedError
 from .poller import PollConfig, Poller, PollReport, TranscriptHandoff
 from .store import FeedStore
 
@@ -127,7 +128,11 @@ def create_feed_worker(
     """
     store = FeedStore.open(settings.database_url)
     if settings.sources.get("feeds", "default") != "default":
-        store.sync_config(list(settings.feeds))
+        try:
+            store.sync_config(list(settings.feeds))
+        except FeedError as exc:
+            store.close()
+            raise ConfigError(str(exc)) from None
     seeds = library.corpus.resolve() == bundled_seeds().resolve()
     if seeds and store.all():
         store.close()

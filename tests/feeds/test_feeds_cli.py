@@ -140,3 +140,22 @@ def test_a_bad_feeds_entry_in_the_config_file_is_one_line_naming_it(
     assert err.strip() == (
         f"quotebot: feeds in {config}: entry 1: 'ftp://example.com/feed' is not an http(s) URL"
     )
+
+
+def test_a_config_feed_already_added_by_hand_is_one_line_naming_both(
+    environment: Path,
+    feed_server: FeedServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feed_server.add_site()
+    url = feed_server.add_file("/feed.xml", "hosted-show.xml")
+    run(capsys, "feeds", "add", url, "--no-poll")
+    config = tmp_path / "quotebot.yaml"
+    config.write_text(f"feeds:\n  - url: {url}\n    name: garden\n")
+    code, _, err = run(capsys, "feeds", "list", "--config", str(config))
+    assert code == 2
+    assert err.strip() == (
+        f"quotebot: QUOTEBOT_FEEDS: garden ({url}) is already followed as garden-hour, "
+        "added with `quotebot feeds add`: remove one of the two"
+    )
