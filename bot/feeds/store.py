@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from ..store import MIGRATIONS, Database, default_database_url
 from .errors import FeedError
+from .storage import digest
 
 # Transcript status of an episode. The transcription wing sets queued/running/done/failed.
 FETCHED, NONE, FAILED = "fetched", "none", "failed"
@@ -268,17 +270,48 @@ class FeedStore:
                 )
         return len(gone)
 
+    def episode(self, feed: str, guid: str) -> EpisodeRecord | None:
+        row = self.db.fetchone(
+            f"SELECT {', '.join(EPISODE_COLUMNS)} FROM feed_episodes WHERE feed = ? AND guid = ?",
+            (feed, guid),
+        )
+        return _episode(row) if row else None
+
     def set_transcript_status(
-        self, feed: str, guid: str, status: str, error: str | None = None
+        self,
+        feed: str,
+        guid: str,
+        status: str,
+        detail: str | None = None,
+        file: Path | None = None,
     ) -> None:
-        """For the transcription wing: queued, running, transcribed, or transcription failed."""
+        """For the transcription wing: `queued`, `running`, `transcribed` or `transcription
+        failed`, with a detail for `feeds list` (e.g. why it failed).
+
+        `file` is the transcript it wrote (next to the episode's sidecar): recorded as the
+        episode's transcript, so that a later hand edit of it is kept, and a transcript the
+        feed publishes later replaces it (unless edited).
+        """
         if status not in TRANSCRIBE_STATUSES:
             raise ValueError(f"unknown transcript status {status!r}")
-        self.db.execute(
-            "UPDATE feed_episodes SET transcript_status = ?, error = ?, updated_at = ?"
-            " WHERE feed = ? AND guid = ?",
-            (status, error, _now(None), feed, guid),
+        record = self.episode(feed, guid)
+        if record is None:
+            raise FeedError(f"feed {feed} has no episode {guid}")
+        files, stamps, name = dict(record.files), dict(record.stamps), record.transcript_file
+        if file is not None:
+            name = file.name
+            files[name] = digest(file.read_bytes())
+            stamps[name] = file.stat().st_mtime_ns
+        updated = replace(
+            record,
+            transcript_status=status,
+            note=detail,
+            transcript_file=name,
+            files=files,
+            stamps=stamps,
+            updated_at=_now(None),
         )
+        self.save_episodes([updated])
 
     def summaries(self) -> list[FeedSummary]:
         """Per feed: counts by SQL aggregate, so `feeds list` reads no episode rows."""

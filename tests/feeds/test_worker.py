@@ -171,3 +171,35 @@ def test_a_starting_bot_polls_feeds_not_polled_in_the_last_minute(
     clock[0] += 10
     neighbour = FeedWorker(library, Poller(store, corpus, config, "next", clock=lambda: clock[0]))
     assert neighbour.step().polls == ()
+
+
+def test_a_machine_transcript_is_the_episodes_until_the_feed_publishes_one(
+    feed_server: FeedServer, store: FeedStore, corpus: Path
+) -> None:
+    """The transcription wing records the file it wrote; when the feed later links a
+    transcript, the published one replaces it."""
+    from bot.feeds import PollConfig
+
+    feed_server.add_site()
+    store.add("garden", feed_server.add_file("/feed.xml", "hosted-show.xml"), transcribe=True)
+    poller = Poller(store, corpus, PollConfig(policy=LOOPBACK), "t", handoff=lambda *a: "queued")
+    poller.poll_now()
+    folder = corpus / "feeds" / "garden"
+    machine = folder / "garden-buzzsprout-1003.vtt"
+    machine.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nmachine words\n")
+    store.set_transcript_status("garden", "Buzzsprout-1003", "transcribed", file=machine)
+    assert store.episode("garden", "Buzzsprout-1003").transcript_file == machine.name
+    route = feed_server.routes["/feed.xml"]
+    route.body = route.body.replace(
+        b"<title>Listener questions</title>",
+        b'<title>Listener questions</title><podcast:transcript url="'
+        + feed_server.url("/site/worms.srt").encode()
+        + b'" type="application/srt"/>',
+    )
+    poller.poll_now()
+    episode = store.episode("garden", "Buzzsprout-1003")
+    assert (episode.transcript_status, episode.transcript_file) == (
+        "fetched",
+        "garden-buzzsprout-1003.srt",
+    )
+    assert not machine.exists()
