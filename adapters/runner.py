@@ -26,6 +26,7 @@ from bot import (
     AdviceService,
     CandidateStore,
     ConfigError,
+    FeedWorker,
     Library,
     Metrics,
     QuotebotError,
@@ -33,6 +34,7 @@ from bot import (
     build_pool,
     configure_logging,
     create_advice_service,
+    create_feed_worker,
     load_library,
 )
 
@@ -58,6 +60,8 @@ class Running:
     service: AdviceService
     scheduler_task: asyncio.Task[None]
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    feed_worker: FeedWorker | None = None
+    feed_task: asyncio.Task[None] | None = None
     stopping: bool = False
     warmup: asyncio.Future[Any] | None = None
 
@@ -257,6 +261,20 @@ async def _start_platforms(
     readiness.add("index", lambda: episodes > 0)
     readiness.add("database", service.store.ping)
     closers: list[Callable[[], Awaitable[Any]]] = []
+    try:
+        feed_worker = create_feed_worker(library, settings)
+    except BaseException:
+        service.store.close()
+        raise
+
+    def rebuild_advice_pool(_report: object) -> None:
+        # New episodes bring new advice candidates (and soundbites); built in the worker thread.
+        # The candidate store scores only the episodes the refresh added or changed.
+        service.scheduler.pool = build_pool(
+            library, settings.advice_speakers, settings.advice_file, store
+        )
+
+    feed_worker.refresh_listeners.append(rebuild_advice_pool)
 
     try:
         if slack:
@@ -274,12 +292,18 @@ async def _start_platforms(
             with contextlib.suppress(Exception):
                 await close()
         service.store.close()
+        feed_worker.close()
         raise
 
     # Last: the library and the candidate store outlive every reply that might read them.
     closers.extend((_closer(library.close), _closer(store.close)))
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
-    running = Running(None, service, scheduler_task, closers)
+    # Feeds are polled (at start, then on their interval) and the index refreshed in the
+    # background: answers never wait for it, and a failing feed never affects readiness.
+    feed_task = asyncio.create_task(feed_worker.run(), name="feed-worker")
+    running = Running(
+        None, service, scheduler_task, closers, feed_worker=feed_worker, feed_task=feed_task
+    )
     # Sorting every section title (200,000 at 10,000 episodes) once, after readiness rather
     # than before it, keeps the first help or no-match answer as quick as the rest.
     running.warmup = asyncio.create_task(asyncio.to_thread(library.section_titles))
@@ -318,6 +342,14 @@ async def shutdown(running: Running) -> None:
         await asyncio.wait_for(asyncio.shield(running.scheduler_task), grace)
     except TimeoutError:
         running.scheduler_task.cancel()
+    if running.feed_worker is not None and running.feed_task is not None:
+        # A poll in progress stops after the fetches already started (each has a deadline).
+        running.feed_worker.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(running.feed_task), SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("a feed poll is still finishing; it resumes at the next start")
+            running.feed_task.cancel()
     await _drain_replies(SHUTDOWN_GRACE_SECONDS)
     for close in running.closers:
         try:
@@ -327,6 +359,8 @@ async def shutdown(running: Running) -> None:
     if running.web_runner is not None:
         await running.web_runner.cleanup()
     running.service.store.close()
+    if running.feed_worker is not None:
+        running.feed_worker.close()
     log.info("stopped")
 
 

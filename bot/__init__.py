@@ -32,6 +32,7 @@ from .errors import (
     TranscriptWarning,
     UnknownFilterValue,
 )
+from .feeds import FeedWorker, create_feed_worker
 from .library import Library
 from .logging_setup import configure_logging
 from .metrics import Metrics
@@ -82,6 +83,7 @@ __all__ = [
     "CurationError",
     "Delivery",
     "Episode",
+    "FeedWorker",
     "Hit",
     "Library",
     "LibraryUnavailable",
@@ -106,6 +108,7 @@ __all__ = [
     "load_library",
     "configure_logging",
     "create_advice_service",
+    "create_feed_worker",
     "fold",
     "format_timestamp",
     "next_due",

@@ -166,6 +166,33 @@ class Library:
     def close(self) -> None:
         self.index.close()
 
+    def refresh(self, listener: EpisodeListener | None = None) -> SyncReport:
+        """Bring the index up to date with the corpus while searches go on, and serve the
+        new state from the next call: new, changed and removed transcripts (a feed poll, a file
+        dropped in by hand, another replica's fetch on a shared volume). `listener` hears of each
+        episode indexed or dropped, as in `load`.
+
+        The sync writes through a SearchIndex of its own: SQLite's write-ahead log lets the
+        searches on `self.index` keep reading the last committed state meanwhile, and tantivy's
+        readers keep their searcher until reloaded. Only when something changed are the
+        listings (episodes, speakers, sections) rebuilt and swapped in. Like a start, it
+        compares the folders that changed, never every file of the catalogue.
+        """
+        writer = SearchIndex(self.index.path)
+        try:
+            report = writer.sync(self.corpus, listener=listener)
+        finally:
+            writer.close()
+        if report.parsed or report.removed:
+            fresh = Library(self.corpus, self.index, report, search_observer=self.search_observer)
+            # Each attribute is replaced whole; a search running meanwhile sees old or new (a
+            # passage whose row went is left out, see _passages_by_id).
+            self.__dict__.update(fresh.__dict__)
+            self.index.fulltext.reload()
+        else:
+            self.report = report
+        return report
+
     @property
     def errors(self) -> tuple[TranscriptError, ...]:
         """Transcripts that could not be served, each naming its file and line."""

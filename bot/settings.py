@@ -7,6 +7,7 @@ behind its back. Secrets (tokens) are accepted from the environment only and nev
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,82 @@ def _speakers(value: str) -> str:
     return value.strip().lower()
 
 
+def _duration(value: str) -> int:
+    """Seconds from `30m`, `1h`, `90s` or a bare number of seconds."""
+    match = re.fullmatch(r"(\d+)\s*([smh]?)", value.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError("expected a duration like 30m, 1h or 900 (seconds)")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 3600:
+        raise ValueError("expected a number of seconds between 0 and 3600")
+    return number
+
+
+def _size(value: str) -> int:
+    """Bytes from `32MiB`, `512KiB`, `16MB` or a bare number of bytes."""
+    match = re.fullmatch(r"(\d+)\s*([kmg]i?b?)?", value.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError("expected a size like 16MiB, 512KiB or a number of bytes")
+    unit = (match.group(2) or "b")[0]
+    return int(match.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+
+
+def feed_name_for(url: str) -> str:
+    """A feed's default name from its URL: `https://feeds.example.com/pod/rss` -> `example-pod`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("feeds.")
+    host = host.split(".")[0] if host.count(".") >= 1 else host
+    words = [w for w in parts.path.split("/") if w and w.lower() not in FEED_PATH_NOISE]
+    tail = re.sub(r"\.(xml|rss)$", "", words[-1]) if words else ""
+    name = re.sub(r"[^a-z0-9]+", "-", f"{host} {tail}".lower()).strip("-")
+    return name[:40].strip("-") or "feed"
+
+
+FEED_PATH_NOISE = frozenset({"feed", "feeds", "rss", "podcast", "rss.xml", "feed.xml", "index.xml"})
+
+
+def _feeds(value: Any) -> tuple[dict[str, Any], ...]:
+    """The `feeds:` list: URLs, or mappings of url, name and transcribe (true to transcribe
+    episodes that publish no transcript). From the environment: URLs separated by spaces."""
+    entries = value.split() if isinstance(value, str) else value
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise ValueError("expected a list of feed URLs or {url, name, transcribe} mappings")
+    feeds: list[dict[str, Any]] = []
+    for position, entry in enumerate(entries, 1):
+        if isinstance(entry, str):
+            entry = {"url": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise ValueError(f"entry {position} needs a url")
+        unknown = set(entry) - {"url", "name", "transcribe"}
+        if unknown:
+            raise ValueError(f"entry {position}: unknown key {sorted(unknown)[0]}")
+        url = entry["url"].strip()
+        if not re.match(r"https?://[^/\s]+", url):
+            raise ValueError(f"entry {position}: {url!r} is not an http(s) URL")
+        name = str(entry.get("name") or feed_name_for(url)).strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", name):
+            raise ValueError(
+                f"entry {position}: name {name!r} must be lower-case letters, digits, -"
+            )
+        transcribe = entry.get("transcribe", False)
+        if not isinstance(transcribe, bool):
+            raise ValueError(f"entry {position}: transcribe must be true or false")
+        if any(feed["url"] == url for feed in feeds):
+            raise ValueError(f"entry {position}: {url} is listed twice")
+        if any(feed["name"] == name for feed in feeds):
+            raise ValueError(f"entry {position}: two feeds are named {name}: give one a name")
+        feeds.append({"url": url, "name": name, "transcribe": transcribe})
+    return tuple(feeds)
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -97,6 +174,8 @@ class Option:
     parse: Callable[[str], Any]
     help: str
     secret: bool = False
+    # Structured values (a YAML list) reach the parser as read, not as text.
+    structured: bool = False
 
     @property
     def key(self) -> str:
@@ -152,6 +231,36 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "QUOTEBOT_SLACK_DAILY_ANYONE", False, _bool, "anyone (not only admins) runs /quote-daily"
     ),
+    Option(
+        "QUOTEBOT_FEEDS",
+        (),
+        _feeds,
+        "podcast feeds to follow: URLs, or (YAML) {url, name, transcribe} entries",
+        structured=True,
+    ),
+    Option("QUOTEBOT_FEEDS_INTERVAL", 1800, _duration, "how often each feed is polled (30m, 1h)"),
+    Option(
+        "QUOTEBOT_RESCAN_INTERVAL",
+        300,
+        _duration,
+        "how often the corpus is rescanned for files changed by hand or by another replica",
+    ),
+    Option(
+        "QUOTEBOT_FEEDS_ALLOW_PRIVATE",
+        False,
+        _bool,
+        "let feed URLs reach private, loopback and link-local addresses",
+    ),
+    Option("QUOTEBOT_FEEDS_MAX_FEED_BYTES", 32 * 1024**2, _size, "size cap of a feed (32MiB)"),
+    Option(
+        "QUOTEBOT_FEEDS_MAX_TRANSCRIPT_BYTES",
+        16 * 1024**2,
+        _size,
+        "size cap of a transcript or chapters file (16MiB)",
+    ),
+    Option("QUOTEBOT_FEEDS_CONNECT_TIMEOUT", 10.0, _seconds, "seconds to connect to a feed host"),
+    Option("QUOTEBOT_FEEDS_READ_TIMEOUT", 30.0, _seconds, "seconds a feed host may pause sending"),
+    Option("QUOTEBOT_FEEDS_DEADLINE", 120.0, _seconds, "seconds one whole download may take"),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -192,6 +301,15 @@ class Settings:
     daily_broken_after: int = 3
     daily_lease: int = 120
     slack_daily_anyone: bool = False
+    feeds: tuple[dict[str, Any], ...] = ()
+    feeds_interval: int = 1800
+    rescan_interval: int = 300
+    feeds_allow_private: bool = False
+    feeds_max_feed_bytes: int = 32 * 1024**2
+    feeds_max_transcript_bytes: int = 16 * 1024**2
+    feeds_connect_timeout: float = 10.0
+    feeds_read_timeout: float = 30.0
+    feeds_deadline: float = 120.0
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -216,7 +334,7 @@ class Settings:
                 values[option.key], sources[option.key] = option.default, "default"
                 continue
             try:
-                values[option.key] = option.parse(str(raw))
+                values[option.key] = option.parse(raw if option.structured else str(raw))
             except ValueError as exc:
                 name = option.env if source.startswith("env") else f"{option.key} in {path}"
                 raise ConfigError(f"{name}: {exc}") from None
@@ -236,6 +354,8 @@ class Settings:
         for option in OPTIONS:
             value = getattr(self, option.key)
             shown = mask(value) if option.secret else ("" if value is None else str(value))
+            if option.key == "feeds":
+                shown = ", ".join(f"{feed['name']}={feed['url']}" for feed in value) or "(none)"
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows
 

@@ -30,7 +30,7 @@ from ..errors import LibraryUnavailable
 from ..library import Library, SearchObserver, default_index_path, index_unusable
 from ..models import Episode, Passage
 from ..transcripts.corpus import default_corpus
-from .scoring import MIN_SCORE, SCORER_VERSION, is_guest, score_passage
+from .scoring import MIN_SCORE, SCORER_VERSION, candidate_score, is_guest, soundbite_of
 
 log = logging.getLogger(__name__)
 
@@ -206,12 +206,13 @@ class CandidateStore:
         speakers: dict[str, Counter[str]] = {"guests": Counter(), "any": Counter()}
         guest_of: dict[str, bool] = {}
         for passage in passages:
-            score, reasons = score_passage(passage, "any")
+            score, reasons = candidate_score(passage, "any")
             if score < MIN_SCORE:
                 continue
             if passage.speaker not in guest_of:
                 guest_of[passage.speaker] = is_guest(passage)
-            guest = guest_of[passage.speaker]
+            # A publisher's soundbite is offered whoever speaks it, in both speaker modes.
+            guest = guest_of[passage.speaker] or soundbite_of(passage) is not None
             rows.append(
                 (
                     episode.id,

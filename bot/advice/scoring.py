@@ -32,7 +32,7 @@ from ..models import Hit, Passage
 from ..text import fold, split_sentences, words
 
 # Bump when the heuristic changes: stored scores are then recomputed, once, episode by episode.
-SCORER_VERSION = "1"
+SCORER_VERSION = "2"
 
 MIN_WORDS, MAX_WORDS = 20, 80
 MIN_SCORE = 2.0
@@ -177,11 +177,58 @@ def score_passage(passage: Passage, speakers: str = "guests") -> tuple[float, tu
     return score, tuple(reasons)
 
 
+SOUNDBITE_MIN_WORDS = 8
+
+
+def soundbite_title(passage: Passage) -> str | None:
+    """The title of the publisher's `podcast:soundbite` the passage starts in (a feed's
+    sidecar lists them as `soundbites: [{start, duration, title}]`), else None."""
+    for bite in (passage.episode.metadata or {}).get("soundbites") or ():
+        if not isinstance(bite, dict):
+            continue
+        try:
+            start, duration = float(bite["start"]), float(bite["duration"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        # Passage times are whole seconds, rounded down: allow the second before the start.
+        if start - 1 <= passage.seconds < start + duration:
+            return str(bite.get("title") or "").strip() or "untitled"
+    return None
+
+
+def _soundbite_stands_alone(passage: Passage) -> bool:
+    text = passage.text.strip()
+    count = len(words(text))
+    return (
+        SOUNDBITE_MIN_WORDS <= count <= MAX_WORDS
+        and not text.endswith("?")
+        and not PLUG.search(text)
+    )
+
+
+def soundbite_of(passage: Passage) -> str | None:
+    """The soundbite title when the passage is one that stands alone as a quote."""
+    bite = soundbite_title(passage)
+    return bite if bite is not None and _soundbite_stands_alone(passage) else None
+
+
+def candidate_score(passage: Passage, speakers: str = "guests") -> tuple[float, tuple[str, ...]]:
+    """score_passage, plus MIN_SCORE for a passage inside one of the publisher's soundbites:
+    a candidate whoever speaks it (the publisher chose it as a highlight), as long as it stands
+    alone (a finished statement of 8 to 80 words that is not a plug)."""
+    score, reasons = score_passage(passage, speakers)
+    bite = soundbite_of(passage)
+    if bite is not None:
+        kept = reasons if score > 0 else ()
+        score, reasons = max(score, 0.0) + MIN_SCORE, (f"soundbite “{bite}”", *kept)
+    return score, reasons
+
+
 def heuristic_pool(passages: Iterable[Passage], speakers: str = "guests") -> list[Candidate]:
-    """Every passage that scores at least MIN_SCORE, best first."""
+    """Every passage that scores at least MIN_SCORE (soundbites included), best first."""
     found = []
     for passage in passages:
-        score, reasons = score_passage(passage, speakers)
+        score, reasons = candidate_score(passage, speakers)
         if score >= MIN_SCORE:
             found.append(Candidate(passage, score, reasons))
     return sorted(found, key=lambda c: (-c.score, c.id))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import QuotebotError
-from . import advice, bots, search, transcripts
+from . import advice, bots, feeds, search, transcripts
 from .common import EXIT_OK, EXIT_USAGE
 
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", type=Path, help="index cache file (default: $QUOTEBOT_INDEX or ~/.cache)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (search, transcripts, advice, bots):
+    for module in (search, transcripts, advice, feeds, bots):
         module.add_commands(commands, corpus_options)
     return parser
 

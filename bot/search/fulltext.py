@@ -109,6 +109,10 @@ class FullTextIndex:
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
 
+    def reload(self) -> None:
+        """Serve what another writer (a refresh through a second SearchIndex) committed."""
+        self.index.reload()
+
     def doc_count(self) -> int:
         return self.index.searcher().num_docs
 

@@ -126,8 +126,11 @@ class Syncer:
             except BaseException:
                 self.fulltext.abandon()
                 raise
-        if tally.changed:
-            # A big rebuild leaves the whole file in the write-ahead log; fold it back.
+        if tally.changed and big_change(tally.parsed + tally.removed, len(files)):
+            # A big rebuild leaves the whole file in the write-ahead log; fold it back. Not for
+            # a feed's new episode: a TRUNCATE checkpoint waits for every reader to finish, and
+            # SQLite's own checkpoints fold a small change in. tantivy merges its segments by
+            # its log-merge policy as it goes, so no whole-index merge is ever asked for here.
             self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return SyncReport(
             tally.parsed,
@@ -402,6 +405,11 @@ class Syncer:
             tally.changed = True
             if self.listener is not None:
                 self.listener.episode_removed(episode_id)
+
+
+def big_change(changed: int, files: int) -> bool:
+    """Whether a sync touched enough of the catalogue (a tenth) to pay for whole-index upkeep."""
+    return changed * 10 >= files
 
 
 def fingerprint(version: str, defaults: str, digest: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import LibraryUnavailable, TranscriptError, TranscriptWarning
 from ..text import fold
-from .companions import CHAPTERS_SUFFIX
+from .companions import CHAPTERS_SUFFIX, stem_of, suffix_of
 from .formats import FORMATS, format_of
 from .reading import unreadable_reason
 
@@ -35,9 +35,7 @@ def default_corpus() -> Path:
 
 def episode_id_for(path: Path) -> str:
     """A stable id from the file name: `000_Stefan Mai.txt` -> `000-stefan-mai`."""
-    stem = path.name
-    for suffix in reversed(path.suffixes[-1:]):
-        stem = stem[: -len(suffix)]
+    stem = stem_of(path)
     slug = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")
     return slug or "episode"
 
@@ -144,7 +142,7 @@ def _claim_ids(claim_order: list[tuple[Path, str]]) -> dict[Path, str]:
         base = episode_id_for(path)
         choices = [base]
         if fmt != "markdown":
-            choices.append(f"{base}-{path.suffix.lower().lstrip('.')}")
+            choices.append(f"{base}-{suffix_of(path).lstrip('.').replace('.', '-')}")
         episode_id = next((choice for choice in choices if choice not in seen), None)
         counter = 2
         while episode_id is None or episode_id in seen:

@@ -13,13 +13,14 @@ RANKS = {
     "base": 0,
     "transcripts": 1,
     "search": 2,
+    "feeds": 3,
     "library": 3,
     "answers": 4,
     "advice": 5,
     "face": 6,
     "cli": 7,
 }
-WINGS = ("transcripts", "search", "answers", "advice", "cli")
+WINGS = ("transcripts", "search", "feeds", "answers", "advice", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 
