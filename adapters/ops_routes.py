@@ -33,7 +33,8 @@ class Readiness:
 
     async def report(self) -> dict[str, bool]:
         results = {}
-        for name, check in self.checks.items():
+        # A copy: start-up adds checks (platforms, feeds) while a probe is being answered.
+        for name, check in list(self.checks.items()):
             try:
                 # Checks may touch the database: keep them off the event loop.
                 results[name] = bool(await asyncio.to_thread(check))
