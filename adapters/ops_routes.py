@@ -36,6 +36,8 @@ class Readiness:
     # Why each check last failed ("" while it passes): probes come every few seconds, so a
     # problem is logged when it starts and when it ends, not at every probe.
     last_problems: dict[str, str] = field(default_factory=dict)
+    # What start-up is busy with ("index: 1,200 of 10,000 transcripts read"), or None.
+    waiting_for: Callable[[], str | None] = lambda: None
 
     def add(self, name: str, check: Callable[[], bool], *, required: bool = True) -> None:
         """A check; `required=False` reports it (status `degraded`) without answering 503."""
@@ -50,7 +52,8 @@ class Readiness:
     async def problems(self) -> dict[str, str]:
         """Each check's problem ("" when it passes)."""
         results = {}
-        for name, check in self.checks.items():
+        # A copy: start-up adds checks (platforms, feeds) while a probe is being answered.
+        for name, check in list(self.checks.items()):
             try:
                 # Checks may touch the database: keep them off the event loop.
                 ok = bool(await asyncio.to_thread(check))
@@ -83,6 +86,9 @@ def add_ops_routes(web_app: web.Application, readiness: Readiness, metrics: Metr
         body: dict[str, object] = {"status": status, "checks": checks}
         if failing:
             body["problems"] = {name: problems[name] for name in sorted(failing)}
+        waiting = readiness.waiting_for()
+        if waiting and not ready:
+            body["waiting_for"] = waiting
         return web.json_response(body, status=200 if ready else 503)
 
     async def metrics_page(request: web.Request) -> web.Response:

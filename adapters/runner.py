@@ -22,20 +22,27 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from bot import (
+    AdvicePool,
     AdviceService,
+    CandidateStore,
     ConfigError,
+    FeedWorker,
     Library,
     Metrics,
     QuotebotError,
     Settings,
+    build_pool,
     configure_logging,
     create_advice_service,
+    create_feed_worker,
+    load_library,
 )
 from bot.cards import CardStyle
 from bot.web import PageLinks
 
 from .ops_routes import Readiness, add_ops_routes
-from .web_routes import add_page_routes
+from .startup import StartupProgress, in_background_thread
+from .web_routes import LateLibrary, add_page_routes
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +59,14 @@ NOTHING_CONFIGURED = (
 class Running:
     """What a started bot holds, so that shutdown can close each piece in order."""
 
-    web_runner: web.AppRunner
+    web_runner: web.AppRunner | None
     service: AdviceService
     scheduler_task: asyncio.Task[None]
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    feed_worker: FeedWorker | None = None
+    feed_task: asyncio.Task[None] | None = None
     stopping: bool = False
+    warmup: asyncio.Future[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,53 +126,159 @@ def run(args: argparse.Namespace, only: str | None = None, stderr: TextIO | None
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
-    metrics = Metrics()
-    try:
-        library = Library.from_settings(
-            settings,
-            getattr(args, "corpus", None),
-            getattr(args, "index", None),
-            search_observer=metrics.observe_search,
-        )
-    except QuotebotError as exc:
-        print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
-        return EXIT_CONFIG
     port = args.port if getattr(args, "port", None) is not None else settings.port
     host = getattr(args, "host", None) or settings.host
+    where = Where(host, port, getattr(args, "corpus", None), getattr(args, "index", None))
     try:
-        asyncio.run(serve(library, settings, plan, host, port, metrics))
-    except QuotebotError as exc:
+        asyncio.run(serve(settings, plan, where))
+    except (ConfigError, QuotebotError, FileNotFoundError) as exc:
         # Everything checked at start (the database, the platforms' answers to our tokens,
-        # the port) stops here in one line naming what to fix.
+        # the port, an unreadable corpus folder, an index that cannot be written) stops here
+        # in one line naming what to fix.
         print(f"quotebot {command}: {exc}", file=stderr or sys.stderr)
         return EXIT_CONFIG
-    finally:
-        library.close()
     return 0
 
 
-async def serve(
-    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
-) -> None:
-    """Run until SIGINT or SIGTERM, then shut down in order. `metrics` is what `library`
-    reports its searches to; the advice scheduler reports its posts there too."""
+@dataclass(frozen=True)
+class Where:
+    """Where this process listens and which corpus and index it serves (None: the settings')."""
+
+    host: str
+    port: int
+    corpus: Any = None
+    index: Any = None
+
+
+async def serve(settings: Settings, plan: Plan, where: Where) -> None:
+    """Listen at once (health and readiness), load what the bot needs in the background, start
+    the platforms, run until SIGINT or SIGTERM, then shut down in order."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Not on Windows (NotImplementedError), nor outside the main thread (RuntimeError).
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(library, settings, plan, host, port, metrics)
+    from .slack import LateBoltApp, create_web_app, serve_http
+
+    progress = StartupProgress()
+    readiness = Readiness(waiting_for=progress.waiting_for)
+    readiness.add("startup", lambda: progress.done)
+    metrics = Metrics()
+    late_slack = LateBoltApp() if plan.slack and not settings.slack_app_token else None
+    web_app = create_web_app(late_slack)
+    add_ops_routes(web_app, readiness, metrics)
+    late_library = LateLibrary()
+    # Read once, before listening: a bad QUOTEBOT_CARD_ARTWORK stops the start in one line.
+    style = CardStyle.from_settings(settings)
+    add_page_routes(web_app, late_library, public_url=settings.public_url, card_style=style)
     try:
-        await stop.wait()
+        web_runner = await serve_http(web_app, where.host, where.port)
+    except OSError as exc:
+        raise ConfigError(
+            f"QUOTEBOT_PORT / QUOTEBOT_HOST: cannot listen on {where.host}:{where.port}: "
+            f"{exc.strerror or exc} (another process on that port? pick another with --port)"
+        ) from None
+    starting = asyncio.create_task(
+        start(settings, plan, where, progress, readiness, metrics, late_slack, late_library),
+        name="startup",
+    )
+    stopped = asyncio.create_task(stop.wait(), name="stop-signal")
+    await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        # Stopped while still loading: the loading thread is abandoned (see startup.py).
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starting
+        await web_runner.cleanup()
+        log.info("stopped")
+        return
+    try:
+        running = starting.result()
+    except BaseException:
+        stopped.cancel()
+        await web_runner.cleanup()
+        raise
+    running.web_runner = web_runner
+    progress.finish()
+    try:
+        await stopped
     finally:
         await shutdown(running)
 
 
 async def start(
-    library: Library, settings: Settings, plan: Plan, host: str, port: int, metrics: Metrics
+    settings: Settings,
+    plan: Plan,
+    where: Where,
+    progress: StartupProgress,
+    readiness: Readiness,
+    metrics: Metrics,
+    late_slack: Any = None,
+    late_library: LateLibrary | None = None,
 ) -> Running:
-    """Start the planned platforms, the scheduler and the HTTP server."""
+    """Load the library and the advice pool (in a background thread: a missing index can take
+    minutes to build), then start the planned platforms and the scheduler."""
+    library, pool, store = await in_background_thread(
+        lambda: load_for_bots(settings, where, progress, metrics), name="quotebot-startup"
+    )
+    try:
+        return await _start_platforms(
+            library,
+            pool,
+            store,
+            settings,
+            plan,
+            progress,
+            readiness,
+            metrics,
+            late_slack,
+            late_library,
+        )
+    except BaseException:
+        store.close()
+        library.close()
+        raise
+
+
+def load_for_bots(
+    settings: Settings, where: Where, progress: StartupProgress, metrics: Metrics
+) -> tuple[Library, AdvicePool, CandidateStore]:
+    """The library (its index synced, advice scored for any transcript it re-reads) and the
+    advice pool, reporting progress; blocking, so it runs off the event loop."""
+    progress.step("index: checking the transcripts for changes")
+    library, store = load_library(
+        where.corpus or settings.corpus,
+        where.index or settings.index,
+        progress=progress.counter("index", "transcripts indexed"),
+        search_observer=metrics.observe_search,
+    )
+    for error in library.errors:
+        log.warning("skipped %s", error)
+    progress.step("advice: loading the candidates")
+    pool = build_pool(
+        library,
+        settings.advice_speakers,
+        settings.advice_file,
+        store,
+        progress=progress.counter("advice", "episodes scored"),
+    )
+    return library, pool, store
+
+
+async def _start_platforms(
+    library: Library,
+    pool: AdvicePool,
+    store: CandidateStore,
+    settings: Settings,
+    plan: Plan,
+    progress: StartupProgress,
+    readiness: Readiness,
+    metrics: Metrics,
+    late_slack: Any,
+    late_library: LateLibrary | None = None,
+) -> Running:
+    """Start the planned platforms and the scheduler over a loaded library."""
     slack, discord_ = plan.slack, plan.discord
     # Read once; a bad QUOTEBOT_CARD_ARTWORK stops the start here, before anything opens.
     style = CardStyle.from_settings(settings)
@@ -170,22 +286,39 @@ async def start(
     def count_post(platform: str, ok: bool) -> None:
         metrics.observe_post(platform, "advice", ok)
 
-    service = create_advice_service(library, settings, delivery_observer=count_post)
-    readiness = Readiness()
-    readiness.add("index", lambda: library.index.passage_count() > 0)
+    service = create_advice_service(library, settings, delivery_observer=count_post, pool=pool)
+    episodes = len(library.episodes())
+    readiness.add("index", lambda: episodes > 0)
     # Not required: without its database the bot still answers /quote (daily posts wait for
     # it), so a replica stays in its load balancer and /readyz says `degraded`.
     readiness.add("database", service.store.ping, required=False)
     closers: list[Callable[[], Awaitable[Any]]] = []
+    try:
+        feed_worker = create_feed_worker(library, settings)
+    except BaseException:
+        service.store.close()
+        raise
 
-    bolt_app = None
+    def rebuild_advice_pool(_report: object) -> None:
+        # New episodes bring new advice candidates (and soundbites); built in the worker thread.
+        # The candidate store scores only the episodes the refresh added or changed.
+        service.scheduler.pool = build_pool(
+            library, settings.advice_speakers, settings.advice_file, store
+        )
+
+    feed_worker.refresh_listeners.append(rebuild_advice_pool)
+
     try:
         if slack:
+            progress.step("slack: starting")
             bolt_app, slack_closers = await _start_slack(
                 library, settings, service, readiness, style
             )
             closers.extend(slack_closers)
+            if late_slack is not None:
+                late_slack.app = bolt_app
         if discord_:
+            progress.step("discord: logging in")
             closers.extend(await _start_discord(library, settings, plan, service, readiness, style))
     except BaseException:
         # A platform that failed to start must not leave the other's connections open.
@@ -193,36 +326,39 @@ async def start(
             with contextlib.suppress(Exception):
                 await close()
         service.store.close()
+        feed_worker.close()
         raise
 
-    from .slack import create_web_app, serve_http
-
-    http_mode_slack = bolt_app if slack and not settings.slack_app_token else None
-    web_app = create_web_app(http_mode_slack)
-    add_ops_routes(web_app, readiness, metrics)
-    add_page_routes(web_app, library, public_url=settings.public_url, card_style=style)
-    try:
-        web_runner = await serve_http(web_app, host, port)
-    except OSError as exc:
-        for close in closers:
-            with contextlib.suppress(Exception):
-                await close()
-        service.store.close()
-        raise ConfigError(
-            f"QUOTEBOT_PORT / QUOTEBOT_HOST: cannot listen on {host}:{port}: "
-            f"{exc.strerror or exc} (another process on that port? pick another with --port)"
-        ) from None
+    # Last: the library and the candidate store outlive every reply that might read them.
+    closers.extend((_closer(library.close), _closer(store.close)))
+    if late_library is not None:
+        late_library.library = library
     scheduler_task = asyncio.create_task(service.scheduler.run(), name="advice-scheduler")
-    running = Running(web_runner, service, scheduler_task, closers)
+    # Feeds are polled (at start, then on their interval) and the index refreshed in the
+    # background: answers never wait for it, and a failing feed never affects readiness.
+    feed_task = asyncio.create_task(feed_worker.run(), name="feed-worker")
+    running = Running(
+        None, service, scheduler_task, closers, feed_worker=feed_worker, feed_task=feed_task
+    )
+    # Sorting every section title (200,000 at 10,000 episodes) once, after readiness rather
+    # than before it, keeps the first help or no-match answer as quick as the rest.
+    running.warmup = asyncio.create_task(asyncio.to_thread(library.section_titles))
     readiness.add("accepting", lambda: not running.stopping)
     log.info(
-        "quotebot running: slack=%s discord=%s http=%s:%s",
+        "quotebot running: slack=%s%s discord=%s, %d episodes",
         "socket-mode" if slack and settings.slack_app_token else ("http" if slack else "off"),
+        "" if late_slack is None else " (events on the HTTP port)",
         "on" if discord_ else "off",
-        host,
-        port,
+        episodes,
     )
     return running
+
+
+def _closer(close: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def closing() -> None:
+        close()
+
+    return closing
 
 
 async def shutdown(running: Running) -> None:
@@ -242,14 +378,25 @@ async def shutdown(running: Running) -> None:
         await asyncio.wait_for(asyncio.shield(running.scheduler_task), grace)
     except TimeoutError:
         running.scheduler_task.cancel()
+    if running.feed_worker is not None and running.feed_task is not None:
+        # A poll in progress stops after the fetches already started (each has a deadline).
+        running.feed_worker.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(running.feed_task), SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("a feed poll is still finishing; it resumes at the next start")
+            running.feed_task.cancel()
     await drain_replies(SHUTDOWN_GRACE_SECONDS)
     for close in running.closers:
         try:
             await asyncio.wait_for(close(), SHUTDOWN_GRACE_SECONDS)
         except Exception:
             log.exception("error while closing a connection")
-    await running.web_runner.cleanup()
+    if running.web_runner is not None:
+        await running.web_runner.cleanup()
     running.service.store.close()
+    if running.feed_worker is not None:
+        running.feed_worker.close()
     log.info("stopped")
 
 

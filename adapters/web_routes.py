@@ -47,25 +47,48 @@ class CardCache:
         return png
 
 
+class LateLibrary:
+    """The library that arrives after the server starts: the runner answers `/healthz` while
+    the index loads in the background, and the pages say "starting" until it is here."""
+
+    def __init__(self) -> None:
+        self.library: Library | None = None
+
+
 def add_page_routes(
     web_app: web.Application,
-    library: Library,
+    library: Library | LateLibrary,
     *,
     public_url: str | None = None,
     card_style: CardStyle | None = None,
 ) -> None:
     """`GET /q/{key}`, `GET /q/{key}/card.png`, `GET /search`, `GET /static/…`."""
-    pages = Pages(library, public_url)
-    cards = CardCache(library, card_style or CardStyle())
+    built: list[tuple[Pages, CardCache]] = []
+
+    def site() -> tuple[Pages, CardCache] | None:
+        loaded = library.library if isinstance(library, LateLibrary) else library
+        if loaded is None:
+            return None
+        if not built:
+            built.append((Pages(loaded, public_url), CardCache(loaded, card_style or CardStyle())))
+        return built[0]
+
     static = {
         name: (resources.files("bot.web") / "static" / name).read_bytes() for name in STATIC_FILES
     }
 
     async def quote_page(request: web.Request) -> web.Response:
-        page = await asyncio.to_thread(pages.quote, request.match_info["key"], _origin(request))
+        parts = site()
+        if parts is None:
+            return _starting()
+        page = await asyncio.to_thread(parts[0].quote, request.match_info["key"], _origin(request))
         return _html(page)
 
     async def card(request: web.Request) -> web.Response:
+        parts = site()
+        if parts is None:
+            return _starting()
+        pages, cards = parts
         try:
             png = await asyncio.to_thread(cards.png, request.match_info["key"])
         except QueryError:
@@ -74,15 +97,18 @@ def add_page_routes(
         return web.Response(body=png, content_type="image/png", headers=headers)
 
     async def search(request: web.Request) -> web.Response:
+        parts = site()
+        if parts is None:
+            return _starting()
         query = request.query.get("q", "")
         number = request.query.get("page", "1")
         page_number = int(number) if number.isdigit() else 1
-        return _html(await asyncio.to_thread(pages.search, query, page_number))
+        return _html(await asyncio.to_thread(parts[0].search, query, page_number))
 
     async def stylesheet(request: web.Request) -> web.Response:
         body = static.get(request.match_info["name"])
         if body is None:
-            return _html(pages.not_found())
+            return web.Response(status=404, text="not found", headers=security_headers())
         headers = {**security_headers(), "Cache-Control": "public, max-age=86400"}
         return web.Response(body=body, content_type="text/css", charset="utf-8", headers=headers)
 
@@ -90,6 +116,14 @@ def add_page_routes(
     web_app.router.add_get("/q/{key}/card.png", card)
     web_app.router.add_get("/search", search)
     web_app.router.add_get("/static/{name}", stylesheet)
+
+
+def _starting() -> web.Response:
+    # The index is still loading: a retry in a few seconds finds the page.
+    headers = {**security_headers(), "Retry-After": "5"}
+    return web.Response(
+        status=503, text="quotebot is starting; try again in a moment.", headers=headers
+    )
 
 
 def _html(page: HtmlPage) -> web.Response:

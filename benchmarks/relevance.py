@@ -3,6 +3,9 @@
 Each query below is paired with the section a reader of the transcript would look in. The
 script prints hit@1, hit@3 and the mean reciprocal rank of the first hit in that section.
 
+ECHOES adds lines said twice (a host quoting the guest back a moment later) from a small
+judged transcript: the first hit must be the speaker who said it first.
+
     python benchmarks/relevance.py
 """
 
@@ -47,27 +50,47 @@ JUDGED = [
     ("storytelin", "Storytelling tips"),
 ]
 
+ECHO_CORPUS = REPO / "tests" / "search" / "fixtures" / "echo"
+ECHOES = [
+    ("managers hire people who will replace them", "Omar Haddad"),
+    ('"hire people who will replace them"', "Omar Haddad"),
+    ("best managers replace", "Omar Haddad"),
+]
+
+
+def judge(library: Library, cases: list[tuple[str, str]], field: str) -> tuple[int, int, float]:
+    """hit@1, hit@3 and summed reciprocal rank of the first hit whose `field` is as judged."""
+    at1 = at3 = 0
+    reciprocal = 0.0
+    for query, wanted in cases:
+        hits = library.search(query, limit=10).hits
+        rank = next((i + 1 for i, h in enumerate(hits) if getattr(h, field) == wanted), None)
+        at1 += rank == 1
+        at3 += rank is not None and rank <= 3
+        reciprocal += 1 / rank if rank else 0.0
+        first = getattr(hits[0], field) if hits else "(nothing)"
+        mark = "ok " if rank == 1 else "   "
+        print(f"{mark} {query!r:45} rank={rank}  first: {first}")
+    return at1, at3, reciprocal
+
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         library = Library.load(REPO / "seeds", Path(folder) / "index.sqlite3")
-        at1 = at3 = 0
-        reciprocal = 0.0
-        for query, section in JUDGED:
-            hits = library.search(query, limit=10).hits
-            rank = next((i + 1 for i, h in enumerate(hits) if h.section == section), None)
-            at1 += rank == 1
-            at3 += rank is not None and rank <= 3
-            reciprocal += 1 / rank if rank else 0.0
-            first = hits[0].section if hits else "(nothing)"
-            mark = "ok " if rank == 1 else "   "
-            print(f"{mark} {query!r:40} rank={rank}  first: {first}")
+        echoes = Library.load(ECHO_CORPUS, Path(folder) / "echo.sqlite3")
+        at1, at3, reciprocal = judge(library, JUDGED, "section")
+        echo1, echo3, echo_reciprocal = judge(echoes, ECHOES, "speaker")
         total = len(JUDGED)
         print(
             f"\n{total} judged queries: hit@1 {at1 / total:.2f}, hit@3 {at3 / total:.2f}, "
             f"MRR {reciprocal / total:.2f}"
         )
+        print(
+            f"{len(ECHOES)} lines said twice: original speaker first {echo1}/{len(ECHOES)}, "
+            f"MRR {echo_reciprocal / len(ECHOES):.2f}"
+        )
         library.close()
+        echoes.close()
 
 
 if __name__ == "__main__":

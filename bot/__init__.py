@@ -1,8 +1,10 @@
 """quotebot's core: transcripts in, quotable passages out. No chat SDK is imported here."""
 
 from . import messages
+from .advice.candidates import CandidateStore, load_library
+from .advice.curation import CurationError
 from .advice.delivery import AdvicePost, AdviceSender, Delivery, advice_nonce
-from .advice.pool import AdvicePool, CurationError, build_pool
+from .advice.pool import AdvicePool, build_pool
 from .advice.schedule import Subscription, next_due
 from .advice.scheduler import AdviceScheduler
 from .advice.service import AdviceService, Reply, create_advice_service
@@ -23,7 +25,15 @@ from .answers import (
     quote_of,
 )
 from .claims import Claims
-from .errors import QueryError, QuotebotError, TranscriptError, UnknownFilterValue
+from .errors import (
+    LibraryUnavailable,
+    QueryError,
+    QuotebotError,
+    TranscriptError,
+    TranscriptWarning,
+    UnknownFilterValue,
+)
+from .feeds import FeedWorker, create_feed_worker
 from .library import Library
 from .logging_setup import configure_logging
 from .metrics import Metrics
@@ -34,6 +44,7 @@ from .models import (
     Hit,
     ParsedQuery,
     Passage,
+    QueryExamples,
     SearchResult,
     SectionInfo,
     SpeakerInfo,
@@ -63,6 +74,7 @@ __all__ = [
     "sentence_spans",
     "shorten",
     "AdvicePool",
+    "CandidateStore",
     "AdvicePost",
     "AdviceScheduler",
     "AdviceSender",
@@ -73,12 +85,15 @@ __all__ = [
     "CurationError",
     "Delivery",
     "Episode",
+    "FeedWorker",
     "Hit",
     "Library",
+    "LibraryUnavailable",
     "Metrics",
     "ParsedQuery",
     "Passage",
     "QueryError",
+    "QueryExamples",
     "QuotebotError",
     "Reply",
     "ScheduleError",
@@ -88,11 +103,14 @@ __all__ = [
     "SpeakerInfo",
     "Subscription",
     "TranscriptError",
+    "TranscriptWarning",
     "UnknownFilterValue",
     "advice_nonce",
     "build_pool",
+    "load_library",
     "configure_logging",
     "create_advice_service",
+    "create_feed_worker",
     "fold",
     "format_timestamp",
     "next_due",

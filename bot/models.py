@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from .errors import TranscriptWarning
 
 # The speaker of subtitle cues that name nobody (a WebVTT cue without a `<v>` tag, SRT cues
 # before the first `NAME:`). Kept out of speaker aliases so `speaker:` filters never take it
@@ -80,6 +82,8 @@ class Transcript:
 
     episode: Episode
     turns: tuple[Turn, ...]
+    # Lines served as they read but worth a look (e.g. a turn header in another style).
+    warnings: tuple[TranscriptWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,44 @@ class Context:
     @property
     def passages(self) -> tuple[Passage, ...]:
         return (*self.before, self.passage, *self.after)
+
+
+@dataclass(frozen=True)
+class QueryExamples:
+    """Queries that work on the loaded library, for help texts: each field is "" when the
+    library has nothing to show it with (no named speaker, no section titles, no passages)."""
+
+    word: str = ""
+    phrase: str = ""
+    speaker_filter: str = ""  # `speaker:stefan`
+    speaker_name: str = ""  # `Stefan Mai`
+    speaker_word: str = ""
+    section_filter: str = ""  # `in:pip`
+    section_hint: str = ""  # `pip`
+    section_word: str = ""
+    episode_filter: str = ""  # `episode:intern`
+    episode_word: str = ""
+
+    @property
+    def speaker_query(self) -> str:
+        return f"{self.speaker_filter} {self.speaker_word}" if self.speaker_filter else ""
+
+    @property
+    def section_query(self) -> str:
+        return f"{self.section_filter} {self.section_word}" if self.section_filter else ""
+
+    @property
+    def episode_query(self) -> str:
+        return f"{self.episode_filter} {self.episode_word}" if self.episode_filter else ""
+
+    def with_speaker(self, speaker_filter: str, name: str, word: str) -> QueryExamples:
+        return replace(self, speaker_filter=speaker_filter, speaker_name=name, speaker_word=word)
+
+    def with_section(self, section_filter: str, hint: str, word: str) -> QueryExamples:
+        return replace(self, section_filter=section_filter, section_hint=hint, section_word=word)
+
+    def with_episode(self, episode_filter: str, word: str) -> QueryExamples:
+        return replace(self, episode_filter=episode_filter, episode_word=word)
 
 
 @dataclass(frozen=True)

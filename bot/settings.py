@@ -166,6 +166,85 @@ def _public_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
+def _duration(value: str) -> int:
+    """Seconds from `30m`, `1h`, `90s` or a bare number of seconds."""
+    match = re.fullmatch(r"(\d+)\s*([smh]?)", value.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError("expected a duration like 30m, 1h or 900 (seconds)")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 3600:
+        raise ValueError("expected a number of seconds between 0 and 3600")
+    return number
+
+
+def _size(value: str) -> int:
+    """Bytes from `32MiB`, `512KiB`, `16MB` or a bare number of bytes."""
+    match = re.fullmatch(r"(\d+)\s*([kmg]i?b?)?", value.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError("expected a size like 16MiB, 512KiB or a number of bytes")
+    unit = (match.group(2) or "b")[0]
+    return int(match.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+
+
+def feed_name_for(url: str) -> str:
+    """A feed's default name from its URL: `https://feeds.example.com/pod/rss` -> `example-pod`."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("feeds.")
+    host = host.split(".")[0] if host.count(".") >= 1 else host
+    words = [w for w in parts.path.split("/") if w and w.lower() not in FEED_PATH_NOISE]
+    tail = re.sub(r"\.(xml|rss)$", "", words[-1]) if words else ""
+    name = re.sub(r"[^a-z0-9]+", "-", f"{host} {tail}".lower()).strip("-")
+    return name[:40].strip("-") or "feed"
+
+
+FEED_PATH_NOISE = frozenset({"feed", "feeds", "rss", "podcast", "rss.xml", "feed.xml", "index.xml"})
+
+
+def _feeds(value: Any) -> tuple[dict[str, Any], ...]:
+    """The `feeds:` list: URLs, or mappings of url, name and transcribe (true to transcribe
+    episodes that publish no transcript). From the environment: URLs separated by spaces."""
+    entries = value.split() if isinstance(value, str) else value
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise ValueError("expected a list of feed URLs or {url, name, transcribe} mappings")
+    feeds: list[dict[str, Any]] = []
+    for position, entry in enumerate(entries, 1):
+        if isinstance(entry, str):
+            entry = {"url": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise ValueError(f"entry {position} needs a url")
+        unknown = set(entry) - {"url", "name", "transcribe"}
+        if unknown:
+            raise ValueError(f"entry {position}: unknown key {sorted(unknown)[0]}")
+        url = entry["url"].strip()
+        if not re.match(r"https?://[^/\s]+", url):
+            raise ValueError(f"entry {position}: {url!r} is not an http(s) URL")
+        name = str(entry.get("name") or feed_name_for(url)).strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", name):
+            raise ValueError(
+                f"entry {position}: name {name!r} must be lower-case letters, digits, -"
+            )
+        transcribe = entry.get("transcribe", False)
+        if not isinstance(transcribe, bool):
+            raise ValueError(f"entry {position}: transcribe must be true or false")
+        if any(feed["url"] == url for feed in feeds):
+            raise ValueError(f"entry {position}: {url} is listed twice")
+        if any(feed["name"] == name for feed in feeds):
+            raise ValueError(f"entry {position}: two feeds are named {name}: give one a name")
+        feeds.append({"url": url, "name": name, "transcribe": transcribe})
+    return tuple(feeds)
+
+
 def _positive(value: str) -> int:
     number = _int(value)
     if number < 1:
@@ -213,6 +292,8 @@ class Option:
     parse: Callable[[str], Any]
     help: str
     secret: bool = False
+    # Structured values (a YAML list) reach the parser as read, not as text.
+    structured: bool = False
 
     @property
     def key(self) -> str:
@@ -313,6 +394,36 @@ OPTIONS: tuple[Option, ...] = (
         _voices,
         "voices in an episode when the feed lists no hosts and guests: auto or a number",
     ),
+    Option(
+        "QUOTEBOT_FEEDS",
+        (),
+        _feeds,
+        "podcast feeds to follow: URLs, or (YAML) {url, name, transcribe} entries",
+        structured=True,
+    ),
+    Option("QUOTEBOT_FEEDS_INTERVAL", 1800, _duration, "how often each feed is polled (30m, 1h)"),
+    Option(
+        "QUOTEBOT_RESCAN_INTERVAL",
+        300,
+        _duration,
+        "how often the corpus is rescanned for files changed by hand or by another replica",
+    ),
+    Option(
+        "QUOTEBOT_FEEDS_ALLOW_PRIVATE",
+        False,
+        _bool,
+        "let feed URLs reach private, loopback and link-local addresses",
+    ),
+    Option("QUOTEBOT_FEEDS_MAX_FEED_BYTES", 32 * 1024**2, _size, "size cap of a feed (32MiB)"),
+    Option(
+        "QUOTEBOT_FEEDS_MAX_TRANSCRIPT_BYTES",
+        16 * 1024**2,
+        _size,
+        "size cap of a transcript or chapters file (16MiB)",
+    ),
+    Option("QUOTEBOT_FEEDS_CONNECT_TIMEOUT", 10.0, _seconds, "seconds to connect to a feed host"),
+    Option("QUOTEBOT_FEEDS_READ_TIMEOUT", 30.0, _seconds, "seconds a feed host may pause sending"),
+    Option("QUOTEBOT_FEEDS_DEADLINE", 120.0, _seconds, "seconds one whole download may take"),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -362,6 +473,15 @@ class Settings:
     transcribe_model: str = "base.en"
     transcribe_threads: int = 0
     transcribe_speakers: int | None = None
+    feeds: tuple[dict[str, Any], ...] = ()
+    feeds_interval: int = 1800
+    rescan_interval: int = 300
+    feeds_allow_private: bool = False
+    feeds_max_feed_bytes: int = 32 * 1024**2
+    feeds_max_transcript_bytes: int = 16 * 1024**2
+    feeds_connect_timeout: float = 10.0
+    feeds_read_timeout: float = 30.0
+    feeds_deadline: float = 120.0
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -386,7 +506,7 @@ class Settings:
                 values[option.key], sources[option.key] = option.default, "default"
                 continue
             try:
-                values[option.key] = option.parse(str(raw))
+                values[option.key] = option.parse(raw if option.structured else str(raw))
             except ValueError as exc:
                 name = option.env if source.startswith("env") else f"{option.key} in {path}"
                 raise ConfigError(f"{name}: {exc}") from None
@@ -408,6 +528,8 @@ class Settings:
             shown = mask(value) if option.secret else ("" if value is None else str(value))
             if option.env == "DATABASE_URL" and value:
                 shown = redact_url(shown)
+            if option.key == "feeds":
+                shown = ", ".join(f"{feed['name']}={feed['url']}" for feed in value) or "(none)"
             rows.append((option.env, shown, self.sources.get(option.key, "default")))
         return rows
 

@@ -15,8 +15,20 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that `Zoë` and `zoe` compare equal."""
+    if text.isascii():
+        # Most transcript text: nothing to decompose, and indexing folds every passage.
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # Only non-ASCII characters can be combining marks: test those alone (curly quotes and
+    # dashes make most transcript text non-ASCII, and a per-character loop is slow).
+    return _NON_ASCII.sub(_drop_combining, decomposed).casefold()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def words(text: str) -> list[str]:

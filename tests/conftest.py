@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +28,36 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("QUOTEBOT_CORPUS", "QUOTEBOT_INDEX", "QUOTEBOT_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     return cache
+
+
+NO_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search"]
+
+
+@functools.cache
+def _unprivileged_prefix() -> list[str] | None:
+    """A command prefix under which file permissions hold, or None where none is available."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    probe = subprocess.run(
+        [setpriv, *NO_OVERRIDE, sys.executable, "-c", "open('/proc/1/environ').read()"],
+        capture_output=True,
+    )
+    # PID 1's environment is readable by root only through the capabilities dropped here.
+    return [setpriv, *NO_OVERRIDE] if probe.returncode != 0 else None
+
+
+@pytest.fixture
+def permissions_enforced() -> list[str]:
+    """The prefix for a command that must meet file permissions (chmod 000 files), as quotebot
+    meets them under its own uid in a container. Root bypasses them, so as root (CI) the
+    command runs with util-linux `setpriv` dropping CAP_DAC_OVERRIDE; skipped if it cannot."""
+    prefix = _unprivileged_prefix()
+    if prefix is None:
+        pytest.skip("running as root and cannot drop CAP_DAC_OVERRIDE: permissions not enforced")
+    return prefix
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from bot import (
     Library,
     Page,
     QueryError,
+    QueryExamples,
     SearchResult,
     fold,
     messages,
@@ -207,7 +208,7 @@ class Quoter:
         if kind == "speaker":
             pairs = [(s.name, s.name) for s in self.library.speakers()]
         elif kind == "section":
-            pairs = [(s.title, s.title) for s in self.library.sections()]
+            pairs = [(title, title) for title in self.library.section_titles()]
         elif kind == "episode":
             pairs = [
                 (" — ".join(p for p in (e.date, e.podcast, e.title) if p) or e.id, e.id)
@@ -277,14 +278,29 @@ def choice_label(hit: Hit) -> str:
     return head + embeds.shorten(" ".join(hit.text.split()), CHOICE_LIMIT - len(head))
 
 
-def help_text(public: bool) -> str:
-    """What /quote-help says."""
+def help_text(public: bool, examples: QueryExamples | None = None) -> str:
+    """What /quote-help says, with examples that work on the loaded library."""
+    ex = examples or QueryExamples()
+
+    def safe(value: str) -> str:
+        # Shown in a code span, where markdown escapes would show as backslashes.
+        return embeds.neutralise_mentions(value.replace("`", "'"))
+
     where = "everyone in the channel" if public else "only you (press **Post to channel** to share)"
+    words = [f"words: `/quote {safe(ex.word)}`"] if ex.word else []
+    if ex.phrase:
+        words.append(f'an exact phrase: `/quote "{safe(ex.phrase)}"`')
+    filters = [
+        safe(value) for value in (ex.speaker_filter, ex.section_filter, ex.episode_filter) if value
+    ] or ["speaker:NAME", "section:TITLE", "episode:TITLE"]
     return embeds.fit_content(
-        "**/quote** `query:` finds what was said on the podcast and shows it to " + where + ".\n"
-        '• words: `/quote layoffs` · an exact phrase: `/quote "stack ranking"`\n'
-        "• filters, as options or typed in the query: `speaker:stefan`, `section:pip` "
-        "(or `in:pip`), `episode:peterman`\n"
+        "**/quote** `query:` finds what was said on the podcast and shows it to "
+        + where
+        + ".\n"
+        + ("• " + " · ".join(words) + "\n" if words else "")
+        + "• filters, as options or typed in the query: "
+        + ", ".join(f"`{value}`" for value in filters)
+        + " (`in:` is short for `section:`)\n"
         "• misspelled words are corrected to the nearest word the podcast uses\n"
         "Buttons: **Previous**/**Next** page through the matches, **More context** widens the "
         "quote with what was said around it.\n"

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # Longer rate-limit waits raise discord.RateLimited instead of sleeping, so a member is told
 # to try again rather than left waiting.
 MAX_RATELIMIT_WAIT = 30.0
+GUILD_READY_TIMEOUT = 0.5
 
 
 class _QuoteBot(discord.Client):
@@ -139,6 +140,9 @@ def create_bot(
         "intents": gateway_intents(),
         "allowed_mentions": discord.AllowedMentions.none(),
         "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
+        # discord.py holds `on_ready` until no guild arrived for this long (2 s by default),
+        # and readiness waits for it; slash commands need no guild cache, so keep it short.
+        "guild_ready_timeout": GUILD_READY_TIMEOUT,
     }
     shards = shards if shards is not None else settings.discord_shards
     client: QuoteBot | ShardedQuoteBot

@@ -40,7 +40,7 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
     @anywhere_installs
     @anywhere_contexts
     @app_commands.describe(
-        query='Words, a "quoted phrase", or filters like speaker:stefan',
+        query='Words, a "quoted phrase", or filters like speaker:name or in:section',
         speaker="Only what this person said",
         section="Only this part of an episode",
         episode="Only this episode",
@@ -117,7 +117,9 @@ def add_commands(tree: app_commands.CommandTree, quoter: Quoter) -> None:
     @anywhere_installs
     @anywhere_contexts
     async def quote_help(interaction: Interaction) -> None:
-        await replies.send(interaction, ephemeral=True, content=help_text(quoter.public))
+        await replies.send(
+            interaction, ephemeral=True, content=help_text(quoter.public, quoter.library.examples)
+        )
 
     @tree.command(name="quote-random", description="A random quote from the podcast")
     @anywhere_installs

@@ -9,13 +9,14 @@ from .advice import SlackAdviceSender
 from .app import COMMANDS, create_app, create_client
 from .blocks import Message, hit_message
 from .delivery import Delivered, DeliveryFailed, post_message
-from .server import connect_socket_mode, create_web_app, serve_http
+from .server import LateBoltApp, connect_socket_mode, create_web_app, serve_http
 from .startup_checks import token_problem
 from .token_health import TokenHealth, verify_app_token, verify_token, watch_token
 
 __all__ = [
     "COMMANDS",
     "Delivered",
+    "LateBoltApp",
     "DeliveryFailed",
     "Message",
     "SlackAdviceSender",

@@ -44,7 +44,7 @@ def for_command(
 
 def help_for(library: Library, command: str = COMMAND) -> Message:
     """Usage, examples and the library's sections."""
-    return blocks.help_message(command, [section.title for section in library.sections()])
+    return blocks.help_message(command, library.section_titles(), library.examples)
 
 
 def random_quote(

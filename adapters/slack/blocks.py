@@ -29,6 +29,7 @@ from bot import (
     Hit,
     NoMatch,
     Passage,
+    QueryExamples,
     attribution_of,
     excerpt_of,
     fitted,
@@ -284,20 +285,29 @@ def card_comment(hit: Hit, shared_by: str, page_url: str | None = None) -> str:
     return excerpt(hit.text, hit.highlights, limit=max(200, room)) + "\n" + footer
 
 
-def help_message(command: str, sections: Sequence[str]) -> Message:
-    """Usage with examples, and the library's sections (the first few, if there are many)."""
-    usage = "\n".join(
-        (
-            f"*{command} WORDS* finds what was actually said on the podcast. Examples:",
-            f"• `{command} layoffs`",
-            f'• `{command} "stack ranking"`  an exact phrase',
-            f"• `{command} speaker:stefan writing`  only what Stefan said",
-            f"• `{command} in:pip get out`  only sections matching “pip”",
-            f"• `{command} episode:peterman promo`  only matching episodes",
-            f"• `{command} random`  a random quote",
-            slack_messages.PRIVATE_PREVIEW,
-        )
-    )
+def help_message(
+    command: str, sections: Sequence[str], examples: QueryExamples | None = None
+) -> Message:
+    """Usage with examples that work on this library, and its sections (the first few)."""
+    ex = examples or QueryExamples()
+    lines = [
+        f"*{command} WORDS* finds what was actually said on the podcast. Examples:",
+        f"• `{command} {mrkdwn(ex.word)}`" if ex.word else "",
+        f'• `{command} "{mrkdwn(ex.phrase)}"`  an exact phrase' if ex.phrase else "",
+        f"• `{command} {mrkdwn(ex.speaker_query)}`  only what {mrkdwn(ex.speaker_name)} said"
+        if ex.speaker_query
+        else f"• `{command} speaker:NAME WORDS`  only what one speaker said",
+        f"• `{command} {mrkdwn(ex.section_query)}`  only sections matching "
+        f"“{mrkdwn(ex.section_hint)}”"
+        if ex.section_query
+        else "",
+        f"• `{command} {mrkdwn(ex.episode_query)}`  only matching episodes"
+        if ex.episode_query
+        else "",
+        f"• `{command} random`  a random quote",
+        slack_messages.PRIVATE_PREVIEW,
+    ]
+    usage = "\n".join(line for line in lines if line)
     blocks: list[Block | None] = [SectionBlock(text=_markdown(usage))]
     titles = list(dict.fromkeys(sections))
     if titles:

@@ -20,12 +20,26 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def create_web_app(bolt_app: AsyncApp | None = None, path: str = EVENTS_PATH) -> web.Application:
+class LateBoltApp:
+    """A bolt app that arrives after the server starts: the runner serves `/healthz` and
+    `/readyz` while the index loads, and Slack's events get a 503 until the app is set (a
+    load balancer sends none before `/readyz` says ready)."""
+
+    def __init__(self) -> None:
+        self.app: AsyncApp | None = None
+
+
+def create_web_app(
+    bolt_app: AsyncApp | LateBoltApp | None = None, path: str = EVENTS_PATH
+) -> web.Application:
     """`POST {path}` for Slack (when a bolt app is given) and `GET /healthz`."""
     web_app = web.Application()
     if bolt_app is not None:
 
         async def slack_events(request: web.Request) -> web.Response:
+            app = bolt_app.app if isinstance(bolt_app, LateBoltApp) else bolt_app
+            if app is None:
+                return web.json_response({"status": "starting"}, status=503)
             raw = await request.read()
             try:
                 # The signature is checked over exactly these bytes (decoded, never re-encoded
@@ -39,7 +53,7 @@ def create_web_app(bolt_app: AsyncApp | None = None, path: str = EVENTS_PATH) ->
                 # Every value of a repeated header, as bolt's dict of lists holds them.
                 headers={name: request.headers.getall(name) for name in set(request.headers)},
             )
-            return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
+            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
         web_app.router.add_post(path, slack_events)
     web_app.router.add_get(HEALTH_PATH, healthz)

@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..store.database import DatabaseError
 from ..times import ScheduleError, parse_local_time, parse_window, resolve_timezone
 from .delivery import AdviceSender
-from .pool import build_pool
+from .pool import AdvicePool, build_pool
 from .schedule import DEFAULT_TIME, DEFAULT_ZONE, Subscription, due_date, local_date, next_due
 from .scheduler import SEND_TIMEOUT, AdviceScheduler, Clock, utc_now
 from .store import AdviceStore, PostRecord
@@ -251,13 +251,15 @@ def create_advice_service(
     senders: Mapping[str, AdviceSender] | None = None,
     clock: Clock = utc_now,
     delivery_observer: Callable[[str, bool], None] | None = None,
+    pool: AdvicePool | None = None,
 ) -> AdviceService:
     """Everything daily advice needs, built from settings: pool, store, scheduler, service.
 
     One per process, shared by both adapters: each registers its sender with
     `service.scheduler.add_sender(...)`, and the process runs `service.scheduler.run()` once.
     """
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file)
+    if pool is None:
+        pool = build_pool(library, settings.advice_speakers, settings.advice_file)
     store = AdviceStore.open(settings.database_url)
     scheduler = AdviceScheduler(
         store,

@@ -32,7 +32,7 @@ def no_match(library: Library, result: SearchResult) -> NoMatch:
 def nearest_sections(library: Library, query: str, limit: int = SUGGESTIONS) -> list[str]:
     """Section titles that look most like the query's words (fuzzy, case-insensitive), best
     first; filters (`speaker:…`) are left out of the comparison."""
-    titles = list(dict.fromkeys(section.title for section in library.sections()))
+    titles = library.section_titles()
     words = " ".join(word for word in query.split() if ":" not in word).strip("\"' ")
     if not words or not titles:
         return []

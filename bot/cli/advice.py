@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..advice.candidates import CandidateStore
 from ..advice.delivery import AdviceSender, load_senders
 from ..advice.pool import AdvicePool, build_pool
 from ..advice.scheduler import TickReport
@@ -18,7 +19,8 @@ from ..advice.service import AdviceService, create_advice_service
 from ..answers import attribution_of
 from ..library import Library
 from ..settings import Settings
-from .common import EXIT_NO_RESULTS, EXIT_OK, open_library
+from .common import EXIT_NO_RESULTS, EXIT_OK, open_library_and_candidates
+from .progress import progress_bar
 
 
 def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None:
@@ -58,6 +60,13 @@ The pool comes from QUOTEBOT_ADVICE_FILE (or advice.yaml beside the transcripts)
 one, else from the heuristic. Subscriptions live in DATABASE_URL (default: a SQLite file)."""
 
 
+def _pool(library: Library, settings: Settings, store: CandidateStore) -> AdvicePool:
+    """The configured pool; scoring episodes indexed without it (once, after an upgrade)
+    shows a bar on a terminal."""
+    progress = progress_bar("scoring advice")
+    return build_pool(library, settings.advice_speakers, settings.advice_file, store, progress)
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -68,12 +77,21 @@ def _date(text: str) -> date:
 def run_advice(args: argparse.Namespace) -> int:
     """`quotebot advice`: today's advice, the pool, the cron step, or the subscriptions."""
     settings = Settings.load()
-    library = open_library(args, settings)
+    library, store = open_library_and_candidates(args, settings=settings)
+    try:
+        return _run_advice(args, settings, library, store)
+    finally:
+        store.close()
+
+
+def _run_advice(
+    args: argparse.Namespace, settings: Settings, library: Library, store: CandidateStore
+) -> int:
     if args.action == "post-due":
-        return _advice_post_due(library, settings)
+        return _advice_post_due(library, settings, store)
     if args.action == "status":
-        return _advice_status(library, settings)
-    pool = build_pool(library, settings.advice_speakers, settings.advice_file)
+        return _advice_status(library, settings, store)
+    pool = _pool(library, settings, store)
     if args.list:
         return _advice_list(pool, args.json)
     day = args.date or datetime.now(UTC).date()
@@ -104,10 +122,11 @@ def _advice_list(pool: AdvicePool, as_json: bool) -> int:
     return EXIT_OK if ranked else EXIT_NO_RESULTS
 
 
-def _advice_post_due(library: Library, settings: Settings) -> int:
+def _advice_post_due(library: Library, settings: Settings, store: CandidateStore) -> int:
     """One scheduler step for cron: the same claim as the bots' loop, so mixing is safe."""
     senders, missing = load_senders(settings)
-    service = create_advice_service(library, settings, senders)
+    pool = _pool(library, settings, store)
+    service = create_advice_service(library, settings, senders, pool=pool)
     try:
         report = asyncio.run(_post_due_once(service, senders.values()))
         return _print_tick(report, service, missing)
@@ -168,8 +187,9 @@ async def _post_due_once(service: AdviceService, senders: Iterable[AdviceSender]
                 await close()
 
 
-def _advice_status(library: Library, settings: Settings) -> int:
-    service = create_advice_service(library, settings)
+def _advice_status(library: Library, settings: Settings, store: CandidateStore) -> int:
+    pool = _pool(library, settings, store)
+    service = create_advice_service(library, settings, pool=pool)
     try:
         replies = asyncio.run(service.statuses())
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import QuotebotError
 from ..settings import ConfigError, Settings
-from . import advice, bots, cards, search, transcribe, transcripts
+from . import advice, bots, cards, feeds, search, transcribe, transcripts
 from .common import EXIT_OK, EXIT_USAGE
 
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", type=Path, help="index cache file (default: $QUOTEBOT_INDEX or ~/.cache)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (search, transcripts, transcribe, advice, cards, bots):
+    for module in (search, transcripts, transcribe, advice, feeds, cards, bots):
         module.add_commands(commands, corpus_options)
     return parser
 

@@ -49,11 +49,11 @@ def add_commands(commands: Any, corpus_options: argparse.ArgumentParser) -> None
 SEARCH_HELP = """\
 Find the passages that best match a query.
 
-  quotebot search layoffs
-  quotebot search '"stack ranking"'            exact phrase
-  quotebot search speaker:stefan writing       only what Stefan said
-  quotebot search in:pip get out               only sections matching "pip"
-  quotebot search episode:peterman promo       only matching episodes
+  quotebot search WORDS                  passages with the words, best first
+  quotebot search '"EXACT PHRASE"'       the words in that order
+  quotebot search speaker:NAME WORDS     only what one speaker said (quotebot speakers)
+  quotebot search in:TITLE WORDS         only sections whose title matches (quotebot sections)
+  quotebot search episode:TITLE WORDS    only matching episodes (quotebot episodes)
 
 Filters (speaker:, section: or in:, episode:) take one word or a "quoted value" and match
 by prefix, ignoring case and accents. Misspelled words are corrected to the nearest word

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -11,43 +10,43 @@ from typing import Any
 
 from ..errors import QueryError
 from ..models import Correction, Hit, ParsedQuery, Passage, SearchResult
-from ..text import fold
-from .index import COUNT_CAP, SearchIndex
-from .query_parser import fts_phrase, fts_term
+from .analysis import TOKEN as WORD_TOKEN
+from .index import SearchIndex
+from .plan import Clause, Filters, Planner, clause_of
+from .ranking import STOP_WORDS, Reranker, Spans, Wanted
 from .spelling import Speller
 
-# Ranking: bm25 over passage text (the section title counts only where the text matches
-# nothing), multiplied by boosts computed on the best CANDIDATES matches: the words standing as
-# a phrase, near each other, or in the section title; a penalty for passages too short to quote.
-SECTION_WEIGHT = 1.0
-SECTION_BOOST = 1.3
-PHRASE_BOOST = 1.5
-NEAR_BOOST = 1.2
-NEAR_DISTANCE = 6
-SHORT_PASSAGE_WORDS = 8
-SHORT_PASSAGE_PENALTY = 0.6
-CANDIDATES = 100
-POST_FILTER_SHARE = 0.5
-STOP_WORDS = frozenset(
-    "a an and are as at be but by do for from had has have he her his i if in is it its me my "
-    "no not of on or our she so than that the their them then there they this to was we were "
-    "what when which who will with you your".split()
-)
+__all__ = ["COUNT_CAP", "WORD_TOKEN", "Filters", "LruCache", "SearchEngine"]
+
+# The best CANDIDATES matches by bm25 are re-ranked with the boosts, one block at a time: the
+# first page re-ranks the first block, paging past it the next, so pages never overlap and
+# each costs the same whatever the catalogue's size.
+CANDIDATES = 20
+COUNT_CAP = 1000
+# A term's document frequency counts deleted passages until segments merge: only a bound well
+# past the cap is taken as "at least COUNT_CAP" without counting.
+BOUND_SLACK = 4
+# A filter that at least this share of passages pass is applied after ranking a wider pool
+# without it (at most WIDEST deep), rather than inside the match: intersecting a common word
+# with half the catalogue costs more than skipping through the word's best blocks.
+BROAD_FILTER_SHARE = 0.05
+WIDEST = 2000
+# An expected match count this far past the cap (the filter and the words taken as
+# independent) reads "1000+" without counting.
+ESTIMATE_SLACK = 20
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Resolved filters: an FTS5 column-filter expression that narrows the match cheaply, and
-    the same filters as exact SQL over the passages table (alias `p`)."""
+class Ranking:
+    """What a query ranks to, before paging: cached, so Next and Previous are cheap."""
 
-    where: str = ""
-    params: tuple[object, ...] = ()
-    fts: str = ""
-    # Roughly what share of all passages pass the filters (1.0: no filter).
-    share: float = 1.0
-
-    def narrow(self, expression: str) -> str:
-        return f"({expression}) AND {self.fts}" if self.fts else expression
+    scores: list[tuple[int, float]]
+    spans: dict[int, Spans]
+    total: int
+    capped: bool
+    corrections: tuple[Correction, ...]
+    ignored: tuple[str, ...]
+    matched_all: bool
 
 
 class LruCache:
@@ -86,16 +85,20 @@ class SearchEngine:
     ) -> None:
         self.index = index
         self.load_passages = load_passages
+        self.planner = Planner(index.fulltext)
+        self.reranker = Reranker(index.terms)
         self._speller: Speller | None = None
+        self._speller_lock = threading.Lock()
         # Paging through a chat answer (Next, Previous) asks the same ranking again.
         self._cache = LruCache(cache_size)
 
     @property
     def speller(self) -> Speller:
         # Built on first need: most queries are spelled right and a cold start should not pay.
-        if self._speller is None:
-            self._speller = Speller(self.index.vocabulary())
-        return self._speller
+        with self._speller_lock:
+            if self._speller is None:
+                self._speller = Speller(self.index.store.vocabulary())
+            return self._speller
 
     def search(self, query: ParsedQuery, filters: Filters, limit: int, offset: int) -> SearchResult:
         if not query.has_terms:
@@ -104,78 +107,157 @@ class SearchEngine:
                     'Type some words to search for, e.g. `layoffs` or `"write better"`.'
                 )
             return self._filters_only(query, filters, limit, offset)
-        words, corrections, ignored = self._correct(query.words)
-        all_terms = [fts_term(w) for w in words] + [fts_phrase(p) for p in query.phrases]
-        if not all_terms:
-            return SearchResult(query, (), 0, offset, tuple(corrections), False, tuple(ignored))
-        content = [fts_term(w) for w in words if w.casefold() not in STOP_WORDS]
-        content += [fts_phrase(p) for p in query.phrases]
-        attempts = [(" AND ".join(all_terms), not ignored)]
-        if len(all_terms) > 1 and content:
-            # Fall back to any word, leaving out the little words that match everything.
-            attempts.append((" OR ".join(content), False))
-        expression, matched_all, total = "", False, 0
-        for terms, complete in attempts:
-            # Spoken text first; a match in a section title alone is the last resort.
-            for column in ("{text}", "{text section}"):
-                candidate = filters.narrow(f"{column} : ({terms})")
-                total = self.index.count(candidate, filters.where, filters.params, COUNT_CAP)
-                if total:
-                    expression, matched_all = candidate, complete
-                    break
-            if total:
-                break
-        if total == 0:
-            return SearchResult(query, (), 0, offset, tuple(corrections), False, tuple(ignored))
-        pool = max(CANDIDATES, offset + limit)
-        key = (expression, filters, pool, tuple(words), tuple(content or all_terms))
+        depth = CANDIDATES * -(-(offset + limit) // CANDIDATES)
+        key = (query.words, query.phrases, filters, depth)
         ranking = self._cache.get(key)
         if ranking is None:
-            ranked = self._ranked(expression, filters, pool, total)
-            ranking = self._boosted(expression, ranked, words, content or all_terms)
+            ranking = self._rank(query, filters, depth)
             self._cache.put(key, ranking)
-        scores, spans = ranking
-        page = scores[offset : offset + limit]
+        page = ranking.scores[offset : offset + limit]
         passages = self.load_passages([pid for pid, _ in page])
-        hits = tuple(Hit(passages[pid], score, spans.get(pid, ())) for pid, score in page)
+        hits = tuple(
+            Hit(passages[pid], score, ranking.spans.get(pid, ()))
+            for pid, score in page
+            if pid in passages
+        )
         return SearchResult(
             query,
             hits,
-            total,
+            ranking.total,
             offset,
-            tuple(corrections),
-            matched_all,
-            tuple(ignored),
-            total_capped=total >= COUNT_CAP,
+            ranking.corrections,
+            ranking.matched_all,
+            ranking.ignored,
+            total_capped=ranking.capped,
         )
 
-    def _ranked(
-        self, expression: str, filters: Filters, pool: int, total: int
-    ) -> list[tuple[int, float]]:
-        """The best `pool` matches that pass the filters, by bm25."""
-        if filters.where and filters.share >= POST_FILTER_SHARE:
-            # A broad filter (most passages pass): ranking without the join and dropping the
-            # few that fail is cheaper than joining every match, and gives the same order.
-            wide = int(pool / filters.share * 1.25) + 10
-            ranked = self.index.ranked(expression, wide, section_weight=SECTION_WEIGHT)
-            passing = self.index.passing([pid for pid, _ in ranked], filters.where, filters.params)
-            kept = [row for row in ranked if row[0] in passing][:pool]
-            if len(kept) >= min(pool, total):
-                return kept
-        return self.index.ranked(
-            expression, pool, filters.where, filters.params, section_weight=SECTION_WEIGHT
-        )
+    def _rank(self, query: ParsedQuery, filters: Filters, depth: int) -> Ranking:
+        words, corrections, ignored = self._correct(query.words)
+        terms = self.index.terms
+        word_clauses = [(w, c) for w in words if (c := clause_of(terms, [w])) is not None]
+        phrases = tuple(c for p in query.phrases if (c := clause_of(terms, p)) is not None)
+        clauses = [c for _, c in word_clauses] + list(phrases)
+        if not clauses:
+            return Ranking([], {}, 0, False, tuple(corrections), tuple(ignored), False)
+        content = [c for w, c in word_clauses if w.casefold() not in STOP_WORDS] + list(phrases)
+        attempts = [(clauses, True, not ignored)]
+        if len(clauses) > 1 and content:
+            # Fall back to any word, leaving out the little words that match everything.
+            attempts.append((content, False, False))
+        for chosen, match_all, complete in attempts:
+            # Spoken text first; a match in a section title alone is the last resort.
+            for with_section in (False, True):
+                found = self._top(chosen, match_all, with_section, filters, depth)
+                if found is None:
+                    continue
+                ranked, total = found
+                wanted = Wanted(
+                    tuple(c for _, c in word_clauses),
+                    tuple(c for w, c in word_clauses if w.casefold() not in STOP_WORDS),
+                    phrases,
+                )
+                scores, spans = self._rerank(ranked, wanted)
+                return Ranking(
+                    scores,
+                    spans,
+                    min(total, COUNT_CAP),
+                    total >= COUNT_CAP,
+                    tuple(corrections),
+                    tuple(ignored),
+                    matched_all=complete,
+                )
+        return Ranking([], {}, 0, False, tuple(corrections), tuple(ignored), False)
+
+    def _top(
+        self,
+        clauses: list[Clause],
+        match_all: bool,
+        with_section: bool,
+        filters: Filters,
+        depth: int,
+    ) -> tuple[list[tuple[int, float]], int] | None:
+        """The best `depth` matches by bm25 and how many match (None when nothing does)."""
+        if filters and (len(clauses) == 1 or not match_all):
+            found = self._top_broadly_filtered(clauses, match_all, with_section, filters, depth)
+            if found is not None:
+                return found
+        bound = self.planner.lower_bound(clauses, match_all, filters)
+        # Counting visits every match; a bound far past the cap says "1000+" for free.
+        counted = bound < COUNT_CAP * BOUND_SLACK
+        query = self.planner.query(clauses, match_all, with_section, filters)
+        ranked, total, _ = self.index.fulltext.top(query, depth, count=counted)
+        if not ranked:
+            return None
+        return ranked, (total if counted else COUNT_CAP)
+
+    def _top_broadly_filtered(
+        self,
+        clauses: list[Clause],
+        match_all: bool,
+        with_section: bool,
+        filters: Filters,
+        depth: int,
+    ) -> tuple[list[tuple[int, float]], int] | None:
+        """Rank without a broad filter, then keep the passages that pass it. The filter adds
+        nothing to a score, so the order is the one ranking with it gives. None when the
+        filter is narrow or too few of the wider pool pass: then it is applied in the match."""
+        share = self.planner.filter_share(filters)
+        if share < BROAD_FILTER_SHARE:
+            return None
+        wide = min(WIDEST, int(depth / share * 3) + CANDIDATES)
+        unfiltered = self.planner.query(clauses, match_all, with_section, Filters())
+        wanted = self.planner.codes(filters)
+        ranked, _, values = self.index.fulltext.top(unfiltered, wide, False, list(wanted))
+        if not ranked:
+            return None
+        kept = [
+            hit
+            for position, hit in enumerate(ranked)
+            if all(values[column][position] in codes for column, codes in wanted.items())
+        ]
+        if len(ranked) < wide:
+            # Every match was in the pool: the count is exact.
+            return (kept[:depth], len(kept)) if kept else None
+        if len(kept) < depth:
+            return None
+        frequency = max(self.planner.frequency(c) for c in clauses)
+        if frequency * share >= COUNT_CAP * ESTIMATE_SLACK:
+            return kept[:depth], COUNT_CAP
+        query = self.planner.query(clauses, match_all, with_section, filters)
+        _, total, _ = self.index.fulltext.top(query, 1, count=True)
+        return kept[:depth], total
+
+    def _rerank(
+        self, ranked: list[tuple[int, float]], wanted: Wanted
+    ) -> tuple[list[tuple[int, float]], dict[int, Spans]]:
+        rows = self.index.store.passage_rows([pid for pid, _ in ranked])
+        ranked = [(pid, score) for pid, score in ranked if pid in rows]
+        scores: list[tuple[int, float]] = []
+        spans: dict[int, Spans] = {}
+        for start in range(0, len(ranked), CANDIDATES):
+            block = [(pid, score) for pid, score in ranked[start : start + CANDIDATES]]
+            block_scores, block_spans = self.reranker.rerank(block, rows, wanted)
+            scores.extend(block_scores)
+            spans.update(block_spans)
+        return scores, spans
 
     def _correct(self, words: tuple[str, ...]) -> tuple[list[str], list[Correction], list[str]]:
         kept: list[str] = []
         corrections: list[Correction] = []
         ignored: list[str] = []
+        terms = self.index.terms
         for word in words:
-            if self.index.matches_any(f"{{text section}} : {fts_term(word)}"):
+            clause = clause_of(terms, [word])
+            if clause is not None and self.planner.matches_any(clause):
                 kept.append(word)
                 continue
             replacement = self.speller.correct(word)
-            if replacement and self.index.matches_any(f"{{text}} : {fts_term(replacement)}"):
+            fixed = clause_of(terms, [replacement]) if replacement else None
+            if (
+                replacement
+                and fixed is not None
+                and self.planner.matches_any(fixed, with_section=False)
+            ):
                 kept.append(replacement)
                 corrections.append(Correction(word, replacement))
             else:
@@ -183,83 +265,11 @@ class SearchEngine:
                 ignored.append(word)
         return kept, corrections, ignored
 
-    def _boosted(
-        self, expression: str, ranked: list[tuple[int, float]], words: list[str], terms: list[str]
-    ) -> tuple[list[tuple[int, float]], dict[int, tuple[tuple[int, int], ...]]]:
-        """Re-rank the best matches; also return each one's highlight spans."""
-        ids = [pid for pid, _ in ranked]
-        marked = self.index.highlighted(expression, ids)
-        rows = self.index.passage_rows(ids)
-        titles = self.index.matching_sections(" OR ".join(terms))
-        content = [w for w in words if w.casefold() not in STOP_WORDS] or words
-        phrase_length = sum(len(WORD_TOKEN.findall(w)) for w in words)
-        spans: dict[int, tuple[tuple[int, int], ...]] = {}
-        boosted = []
-        for pid, score in ranked:
-            tokens, spans[pid] = _matched_tokens(marked.get(pid, ""))
-            if len(words) > 1 and _has_run(tokens, phrase_length):
-                score *= PHRASE_BOOST
-            if len(content) > 1 and _window(tokens, len(content)) <= len(content) + NEAR_DISTANCE:
-                score *= NEAR_BOOST
-            if rows[pid][3] in titles:
-                score *= SECTION_BOOST
-            if len(rows[pid][6].split()) < SHORT_PASSAGE_WORDS:
-                score *= SHORT_PASSAGE_PENALTY
-            boosted.append((pid, score, rows[pid][1], rows[pid][2]))
-        # Ties broken by episode and position, so the same query always gives the same order.
-        boosted.sort(key=lambda item: (-round(item[1], 9), item[2], item[3]))
-        return [(pid, score) for pid, score, _, _ in boosted], spans
-
     def _filters_only(
         self, query: ParsedQuery, filters: Filters, limit: int, offset: int
     ) -> SearchResult:
-        total = self.index.count_filtered(filters.where, filters.params)
-        ids = self.index.filtered(filters.where, filters.params, limit, offset)
+        query_filters = self.index.fulltext.all_of(self.planner.narrowing(filters))
+        ids, total = self.index.fulltext.in_order(query_filters, limit, offset)
         passages = self.load_passages(ids)
-        hits = tuple(Hit(passages[pid], 0.0) for pid in ids)
+        hits = tuple(Hit(passages[pid], 0.0) for pid in ids if pid in passages)
         return SearchResult(query, hits, total, offset)
-
-
-WORD_TOKEN = re.compile(r"[^\W_]+")
-_MARKED = re.compile(r"\x01([^\x02]*)\x02|([^\W_]+)")
-
-
-def _matched_tokens(marked: str) -> tuple[list[str | None], tuple[tuple[int, int], ...]]:
-    """From FTS5's highlight() text: the token sequence (matched tokens folded, others None)
-    and the character spans of the matched tokens in the plain text."""
-    tokens: list[str | None] = []
-    spans: list[tuple[int, int]] = []
-    removed = 0  # marker characters before the current position
-    for match in _MARKED.finditer(marked):
-        if match.group(1) is not None:
-            start = match.start() - removed
-            spans.append((start, start + len(match.group(1))))
-            removed += 2
-            tokens.extend(fold(t)[:4] for t in WORD_TOKEN.findall(match.group(1)))
-        else:
-            tokens.append(None)
-    return tokens, tuple(spans)
-
-
-def _has_run(tokens: list[str | None], length: int) -> bool:
-    """Whether `length` matched tokens stand side by side (the words typed as a phrase)."""
-    run = 0
-    for token in tokens:
-        run = run + 1 if token is not None else 0
-        if run >= length:
-            return True
-    return False
-
-
-def _window(tokens: list[str | None], distinct: int) -> int:
-    """The fewest tokens spanning `distinct` different matched words (a large number if none)."""
-    best = 1 << 30
-    positions = [(i, t) for i, t in enumerate(tokens) if t is not None]
-    for start in range(len(positions)):
-        seen: set[str] = set()
-        for index, token in positions[start:]:
-            seen.add(token)
-            if len(seen) >= distinct:
-                best = min(best, index - positions[start][0] + 1)
-                break
-    return best

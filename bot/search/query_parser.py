@@ -1,14 +1,14 @@
 """Reading a chat user's query: words, "exact phrases" and speaker:/section:/in:/episode: filters.
 
-Everything else a user might type (FTS5 operators, `*`, `-`, parentheses, stray quotes, emoji)
-is ordinary text here: only words survive into the search expression.
+Everything else a user might type (search-engine operators, `*`, `-`, parentheses, stray
+quotes, emoji) is ordinary text here: only words survive into the search.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..errors import QueryError
+from ..errors import MissingFilterValue
 from ..models import ParsedQuery
 from ..text import WORD
 
@@ -42,7 +42,7 @@ def parse_query(
             ) or ""
             value = value.strip()
             if not value:
-                raise QueryError(f"`{name}:` needs a value, e.g. `{name}:stefan`.")
+                raise MissingFilterValue(name)
             filters[name] = value
         elif match.group("phrase") is not None:
             phrase = tuple(WORD.findall(match.group("phrase")))
@@ -75,12 +75,3 @@ def _dedupe(items: list[str]) -> list[str]:
             seen.add(item.casefold())
             kept.append(item)
     return kept
-
-
-def fts_term(word: str) -> str:
-    """One word as an FTS5 string: quoted, so nothing in it is an operator."""
-    return '"' + word.replace('"', '""') + '"'
-
-
-def fts_phrase(words: tuple[str, ...] | list[str]) -> str:
-    return fts_term(" ".join(words))

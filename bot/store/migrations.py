@@ -81,3 +81,54 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         ),
     ),
 ]
+MIGRATIONS.append(
+    (
+        4,
+        "podcast feeds and their episodes",
+        (
+            # One row per followed feed: conditional-GET validators, poll state, and the claim
+            # (claimed_by, claim_until) that lets one replica poll it per interval.
+            """CREATE TABLE feeds (
+                name TEXT PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                origin TEXT NOT NULL DEFAULT 'cli',
+                transcribe INTEGER NOT NULL DEFAULT 0,
+                title TEXT NOT NULL DEFAULT '',
+                added_at BIGINT NOT NULL,
+                etag TEXT,
+                last_modified TEXT,
+                feed_digest TEXT,
+                last_poll_at BIGINT,
+                last_success_at BIGINT,
+                last_error TEXT,
+                next_poll_at BIGINT NOT NULL DEFAULT 0,
+                claimed_by TEXT NOT NULL DEFAULT '',
+                claim_until BIGINT NOT NULL DEFAULT 0,
+                changed_at BIGINT NOT NULL DEFAULT 0
+            )""",
+            # One row per item (guid) ever seen: its files, the digest of what the poll wrote
+            # to each (a differing file was edited by hand), and its transcript's status.
+            """CREATE TABLE feed_episodes (
+                feed TEXT NOT NULL,
+                guid TEXT NOT NULL,
+                stem TEXT NOT NULL,
+                title TEXT NOT NULL,
+                published TEXT,
+                in_feed INTEGER NOT NULL DEFAULT 1,
+                links_digest TEXT NOT NULL DEFAULT '',
+                transcript_url TEXT,
+                transcript_type TEXT,
+                transcript_file TEXT,
+                transcript_status TEXT NOT NULL DEFAULT 'none',
+                files TEXT NOT NULL DEFAULT '{}',
+                stamps TEXT NOT NULL DEFAULT '{}',
+                hand_edited TEXT NOT NULL DEFAULT '',
+                error TEXT,
+                note TEXT,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (feed, guid)
+            )""",
+            "CREATE INDEX feed_episodes_by_stem ON feed_episodes (feed, stem)",
+        ),
+    )
+)

@@ -13,11 +13,14 @@ from typing import Any
 
 from ..errors import TranscriptError
 from .json_source import line_of, load_json
-from .markdown import read_text
 from .metadata import yaml_mapping
+from .reading import read_text
 
 CHAPTERS_SUFFIX = ".chapters.json"
 SIDECAR_SUFFIXES = (".yaml", ".yml")
+# Extensions of two parts: a plain-text transcript is `NAME.plain.txt` (`.txt` alone is the
+# markdown format), and its companions are `NAME.yaml` and `NAME.chapters.json`.
+COMPOUND_SUFFIXES = (".plain.txt",)
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,17 @@ class Chapter:
     title: str
 
 
+def suffix_of(path: Path) -> str:
+    """The extension that says the format, in lower case: `.vtt`, or `.plain.txt`."""
+    name = path.name.lower()
+    compound = next((s for s in COMPOUND_SUFFIXES if name.endswith(s) and name != s), None)
+    return compound or path.suffix.lower()
+
+
 def stem_of(path: Path) -> str:
-    """`ep12.vtt` -> `ep12`: the name companions share."""
-    return path.name[: -len(path.suffix)] if path.suffix else path.name
+    """`ep12.vtt` -> `ep12`, `ep12.plain.txt` -> `ep12`: the name companions share."""
+    suffix = suffix_of(path)
+    return path.name[: -len(suffix)] if suffix else path.name
 
 
 def chapters_path(path: Path) -> Path:

@@ -72,6 +72,23 @@ def turns_from_cues(cues: Sequence[Cue], chapters: Sequence[Chapter] = ()) -> li
     return turns
 
 
+def check_timings(source: str, line: int, start: float, end: float) -> None:
+    """A cue must not end before it starts: a typo there (`00:00:20 --> 00:00:02`) would put its
+    words at the wrong time without a word."""
+    if end + 1e-6 < start:
+        raise TranscriptError(
+            source,
+            line,
+            f"the cue ends at {format_seconds(end)}, before it starts ({format_seconds(start)})",
+        )
+
+
+def format_seconds(seconds: float) -> str:
+    """`00:01:02.500`: a cue time as subtitle files write it."""
+    whole, millis = divmod(round(seconds * 1000), 1000)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}.{millis:03d}"
+
+
 def check_order(cues: Sequence[Cue], source: str, unit: str = "cue") -> None:
     """Cues must not go back in time (as turns must not in the markdown format)."""
     for before, cue in zip(cues, cues[1:], strict=False):
@@ -121,4 +138,4 @@ def with_chapters(transcript: Transcript, chapters: Sequence[Chapter]) -> Transc
     )
     sections = tuple(dict.fromkeys(chapter.title for chapter in chapters))
     episode = dataclasses.replace(transcript.episode, sections=sections)
-    return Transcript(episode, turns)
+    return dataclasses.replace(transcript, episode=episode, turns=turns)

@@ -7,10 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..models import Transcript
-from .companions import CHAPTERS_SUFFIX, companion_files, read_chapters, read_sidecar, sidecar_path
+from .companions import (
+    CHAPTERS_SUFFIX,
+    companion_files,
+    read_chapters,
+    read_sidecar,
+    sidecar_path,
+    suffix_of,
+)
 from .cues import with_chapters
+from .html_transcript import parse_html_transcript
 from .markdown import parse_markdown_transcript
 from .metadata import renamed, speaker_names
+from .plain_text import PLAIN_SUFFIX, parse_plain_transcript
 from .podcast_json import parse_json_transcript
 from .srt import parse_srt_transcript
 from .vtt import parse_vtt_transcript
@@ -56,9 +65,12 @@ FORMATS: dict[str, tuple[str, Parser]] = {
     ".vtt": ("webvtt", parse_vtt_transcript),
     ".srt": ("srt", parse_srt_transcript),
     ".json": ("podcasting2-json", parse_json_transcript),
+    ".html": ("html", parse_html_transcript),
+    ".htm": ("html", parse_html_transcript),
+    PLAIN_SUFFIX: ("plain-text", parse_plain_transcript),
 }
 # Formats whose episode metadata comes from a `<name>.yaml` sidecar (markdown has front matter).
-SIDECAR_FORMATS = frozenset({"webvtt", "srt", "podcasting2-json"})
+SIDECAR_FORMATS = frozenset({"webvtt", "srt", "podcasting2-json", "html", "plain-text"})
 
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "license.txt", "license.md"})
 # Files that travel with a transcript and are read by its parser, never on their own.
@@ -70,13 +82,13 @@ def format_of(path: Path) -> str | None:
     name = path.name.lower()
     if name in IGNORED_NAMES or name.startswith(".") or name.endswith(COMPANION_SUFFIXES):
         return None
-    entry = FORMATS.get(path.suffix.lower())
+    entry = FORMATS.get(suffix_of(path))
     return entry[0] if entry else None
 
 
 def parse_transcript(path: Path, episode_id: str) -> Transcript:
     """Parse a transcript with the parser its file name calls for."""
-    return FORMATS[path.suffix.lower()][1](path, episode_id)
+    return FORMATS[suffix_of(path)][1](path, episode_id)
 
 
 def companions_of(path: Path) -> list[tuple[str, Path]]:

@@ -11,13 +11,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import TranscriptError
+from ..errors import TranscriptError, TranscriptWarning
 from ..models import Segment, Transcript, Turn
 from .metadata import episode_from_metadata, full_names, yaml_mapping
+from .reading import read_text
+from .turn_lookalikes import looks_like_turn_header
 
 TURN_HEADER = re.compile(
     r"^(?P<speaker>[^\W\d_][\w .'’\-]{0,80}?)\s+"
-    r"\[?(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]?\s*:\s*(?P<rest>.*)$"
+    r"\[?(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?!:?\d)\]?\s*:\s*(?P<rest>.*)$"
 )
 HEADING = re.compile(r"^#{1,6}\s+(?P<title>.*?)\s*#*\s*$")
 FRONT_MATTER_FENCE = "---"
@@ -32,13 +34,6 @@ def parse_timestamp(text: str) -> int:
     if minutes >= 60 or seconds >= 60:
         raise ValueError(f"minutes and seconds must be below 60 in “{text}”")
     return hours * 3600 + minutes * 60 + seconds
-
-
-def read_text(path: Path) -> str:
-    """A file's text with a BOM dropped and line endings made `\\n`."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = None) -> Transcript:
@@ -69,6 +64,9 @@ def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = No
             turns.append(Turn(speaker, seconds, section, tuple(paragraphs), speaker_line))
         paragraphs = []
 
+    # (line, text, speaker whose turn it joins) of lines that are not turn headers but look
+    # like one: judged once every speaker of the file is known.
+    suspects: list[tuple[int, str, str | None]] = []
     previous_seconds = -1
     for index in range(body_start, len(lines)):
         number = index + 1
@@ -105,6 +103,8 @@ def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = No
             if rest:
                 paragraph, paragraph_line = [rest], number
             continue
+        if ":" in line:
+            suspects.append((number, line, speaker))
         if speaker is None:
             if not turns and not paragraphs and line.lower() in {"transcript", "transcript:"}:
                 continue
@@ -119,9 +119,34 @@ def parse_markdown_transcript(path: Path, episode_id: str, text: str | None = No
         raise TranscriptError(
             source, body_start + 1, "no turns found (expected lines like `Speaker 00:01:23:`)"
         )
+    warnings = _lookalike_warnings(source, suspects, turns)
     turns = full_names(turns, metadata)
     episode = episode_from_metadata(metadata, episode_id, source, sections, turns)
-    return Transcript(episode, tuple(turns))
+    return Transcript(episode, tuple(turns), warnings)
+
+
+def _lookalike_warnings(
+    source: str, suspects: list[tuple[int, str, str | None]], turns: list[Turn]
+) -> tuple[TranscriptWarning, ...]:
+    """Warnings for lines that look like a turn header in another style."""
+    speakers = {turn.speaker for turn in turns}
+    speakers |= {name.split()[0] for name in speakers}
+    warnings = []
+    for number, line, joined in suspects:
+        name = looks_like_turn_header(line, speakers)
+        if name is None or (joined is not None and name == joined):
+            continue
+        shown = line if len(line) <= 60 else line[:59] + "…"
+        fate = f"its words are read as {joined}'s" if joined else "its words are not served"
+        warnings.append(
+            TranscriptWarning(
+                source,
+                number,
+                f"“{shown}” looks like a turn of {name} but is not a `Speaker 00:01:23:` "
+                f"line: {fate}",
+            )
+        )
+    return tuple(warnings)
 
 
 def _looks_like_speaker(name: str) -> bool:

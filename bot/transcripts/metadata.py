@@ -97,7 +97,9 @@ def yaml_mapping(text: str, source: str, first_line: int, what: str) -> dict[str
     """
     try:
         data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
+    # PyYAML raises ValueError for values that look typed but are impossible (`date: 2025-13-45`,
+    # `!!int abc`): found by the fuzz tests.
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -19,6 +19,7 @@ from ..errors import TranscriptError
 from ..models import Episode
 from ..text import fold
 from .metadata import fill_template
+from .reading import read_bytes
 
 PODCASTS_FILE = "podcasts.yaml"
 
@@ -49,10 +50,10 @@ def load_podcast_defaults(corpus: Path) -> PodcastDefaults:
     path = folder / PODCASTS_FILE
     if not path.is_file():
         return PodcastDefaults()
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     try:
         data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         raise TranscriptError(str(path), line, "not valid YAML") from None

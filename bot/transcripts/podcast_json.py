@@ -19,7 +19,7 @@ from ..models import UNKNOWN_SPEAKER, Transcript
 from .companions import number, read_chapters
 from .cues import Cue, chapter_title, transcript_from_cues
 from .json_source import line_of, load_json
-from .markdown import read_text
+from .reading import read_text
 
 # Tokens that attach to the word before them, and text after which the next token attaches.
 CLOSING = re.compile(r"^(?:[,.;:!?%)\]}…”’»]|['’](?:s|d|m|t|re|ve|ll)\b|n['’]t\b)", re.I)
@@ -71,6 +71,13 @@ def parse_json_transcript(path: Path, episode_id: str, text: str | None = None) 
                 f"({previous:g}s)",
             )
         previous = seconds
+        end = number(segment.get("endTime"))
+        if end is not None and end + 1e-6 < seconds:
+            raise TranscriptError(
+                source,
+                line_of(text, where),
+                f"segment {index + 1} ends at {end:g}s, before it starts ({seconds:g}s)",
+            )
         body = segment.get("body", "")
         if not isinstance(body, str):
             raise TranscriptError(

@@ -23,8 +23,8 @@ import srt
 
 from ..errors import TranscriptError
 from ..models import UNKNOWN_SPEAKER, Transcript
-from .cues import Cue, check_order, transcript_from_cues
-from .markdown import read_text
+from .cues import Cue, check_order, check_timings, transcript_from_cues
+from .reading import read_text
 
 SPEAKER_LINE = re.compile(
     r"^(?P<marker>>>+\s*)?(?:(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,3})"
@@ -51,10 +51,11 @@ def parse_srt_transcript(path: Path, episode_id: str, text: str | None = None) -
         position = exc.expected_start + len(unread) - len(unread.lstrip())
         shown = [line.strip() for line in unread.strip().split("\n")[:3]]
         # Past the cue number (which reads fine) to the line that does not.
-        first = next((line for line in shown if not line.isdigit()), shown[0])
+        skipped = next((n for n, line in enumerate(shown) if not line.isdigit()), 0)
+        first = shown[skipped]
         raise TranscriptError(
             source,
-            text.count("\n", 0, position) + 1,
+            text.count("\n", 0, position) + 1 + skipped,
             f"cannot read “{first}” as an SRT cue (expected a number, then "
             "`HH:MM:SS,mmm --> HH:MM:SS,mmm`, then the text)",
         ) from None
@@ -68,6 +69,7 @@ def parse_srt_transcript(path: Path, episode_id: str, text: str | None = None) -
     speaker = UNKNOWN_SPEAKER
     for subtitle, line in zip(subtitles, timing_lines, strict=True):
         start = subtitle.start.total_seconds()
+        check_timings(source, line, start, subtitle.end.total_seconds())
         piece: list[str] = []
         new_turn = False
         for content_line in subtitle.content.split("\n"):

@@ -23,13 +23,19 @@ from webvtt.models import Timestamp
 
 from ..errors import TranscriptError
 from ..models import UNKNOWN_SPEAKER, Transcript
-from .cues import Cue, check_order, transcript_from_cues
-from .markdown import read_text
+from .cues import Cue, check_order, check_timings, transcript_from_cues
+from .reading import read_text
 
 VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 TAG = re.compile(r"</?[^>]*>")
 # What follows `-->` on a timings line: the end time, then cue settings.
 END_TIME = re.compile(r"\s*([\d:.]+)")
+# A line that starts like cue timings (a time with milliseconds, then an arrow-like mark or a
+# second time), e.g. `00:00:10.000 -> 00:00:12.000`. webvtt-py drops such a cue silently.
+TIMING_LIKE = re.compile(
+    r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*(?:[-–—=~<>]+\s*|\s)\s*(?:\d+:)?\d{1,2}:\d{2}"
+    r"|^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\s*[-–—=~]*>"
+)
 
 
 def parse_vtt_transcript(path: Path, episode_id: str, text: str | None = None) -> Transcript:
@@ -44,12 +50,14 @@ def parse_vtt_transcript(path: Path, episode_id: str, text: str | None = None) -
     except MalformedCaptionError as exc:  # not raised unless strict, but be safe
         raise TranscriptError(source, 1, f"cannot read the cues: {exc}") from None
     lines = text.split("\n")
+    _report_mistyped_timings(source, lines)
     timing_lines = [number for number, line in enumerate(lines, 1) if "-->" in line]
     if len(timing_lines) != len(captions):
         _report_unread_cue(source, lines, timing_lines, captions)
     cues: list[Cue] = []
     for caption, line in zip(captions, timing_lines, strict=False):
         start = caption.start_time.in_milliseconds() / 1000
+        check_timings(source, line, start, caption.end_time.in_milliseconds() / 1000)
         for speaker, piece in _voiced_pieces("\n".join(caption.lines)):
             cues.append(Cue(speaker or UNKNOWN_SPEAKER, start, piece, line))
     check_order(cues, source)
@@ -68,6 +76,26 @@ def _voiced_pieces(raw: str) -> list[tuple[str | None, str]]:
     pieces.append((voice, raw[position:]))
     cleaned = [(who, " ".join(html.unescape(TAG.sub("", text)).split())) for who, text in pieces]
     return [(who, text) for who, text in cleaned if text]
+
+
+def _report_mistyped_timings(source: str, lines: list[str]) -> None:
+    """A line that looks like cue timings but has no `-->` between the times (a typo such as
+    `->` or `--)`): webvtt-py would drop its cue without a word, so report it by line."""
+    in_note = False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            in_note = False
+            continue
+        # A NOTE block is a comment: times written in it are not timings.
+        if line.startswith("NOTE") and (number == 1 or not lines[number - 2].strip()):
+            in_note = True
+        if not in_note and "-->" not in line and TIMING_LIKE.match(line):
+            raise TranscriptError(
+                source,
+                number,
+                f"“{line.strip()}” looks like cue timings but is not `start --> end` "
+                "(the arrow is two dashes and >): the cue would be lost",
+            )
 
 
 def _report_unread_cue(

@@ -10,8 +10,9 @@ import pytest
 from advice_fakes import FakeClock, RecordingSender, utc
 
 from bot import Library
-from bot.advice.pool import AdvicePool, heuristic_pool
+from bot.advice.pool import AdvicePool
 from bot.advice.scheduler import AdviceScheduler
+from bot.advice.scoring import heuristic_pool
 from bot.advice.store import AdviceStore
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot import Library
-from bot.advice.pool import AdvicePool, CurationError, build_pool
+from bot.advice.curation import CurationError
+from bot.advice.pool import AdvicePool, build_pool
 
 EPISODE = "peterman-pod-2025-08-15-stefan-mai"
 
@@ -93,6 +94,7 @@ def test_advice_yaml_beside_the_transcripts_is_picked_up(
         ("includes: []\n", 1, "unknown key `includes`"),
         ("include:\n  - just text\n", 2, "expected `episode:`"),
         ("heuristic: maybe\n", 1, "true or false"),
+        ("heuristic: 2025-13-45\n", 1, "true or false"),  # PyYAML's ValueError
         ("include: [\n", 2, "not valid YAML"),
     ],
 )
@@ -105,3 +107,12 @@ def test_bad_entries_are_reported_by_file_and_line(
         build_pool(seed_library, curation_file=path)
     assert str(error.value).startswith(f"{path}:{line}: ")
     assert message in str(error.value)
+
+
+def test_a_curation_path_that_cannot_be_read_is_one_error(
+    seed_library: Library, tmp_path: Path
+) -> None:
+    """A folder given as the curation file (or one the process may not read) names the path."""
+    with pytest.raises(CurationError) as error:
+        build_pool(seed_library, curation_file=tmp_path)
+    assert str(error.value).startswith(f"{tmp_path}: cannot be read: ")

@@ -16,6 +16,7 @@ RANKS = {
     "search": 2,
     # Audio in, markdown transcripts out: over the transcript format, beside search.
     "transcribe": 2,
+    "feeds": 3,
     "library": 3,
     "answers": 4,
     "advice": 5,
@@ -24,7 +25,7 @@ RANKS = {
     "face": 6,
     "cli": 7,
 }
-WINGS = ("transcripts", "search", "transcribe", "answers", "advice", "cards", "web", "cli")
+WINGS = ("transcripts", "search", "transcribe", "feeds", "answers", "advice", "cards", "web", "cli")
 CHAT_SDKS = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 
 

@@ -18,6 +18,13 @@ def corpus_with_seed(tmp_path: Path) -> Path:
     return corpus
 
 
+def write_another_episode(path: Path) -> None:
+    """A second episode: the seed's text under another title, with one more turn (a plain copy
+    would be the same episode twice, which is served once)."""
+    text = SEED.read_text(encoding="utf-8").replace("episode_title:", "episode_title: Rerun of", 1)
+    path.write_text(text + "\nRyan 23:59:59: One more thing for the rerun.\n", encoding="utf-8")
+
+
 def test_a_second_start_reuses_the_index(tmp_path: Path) -> None:
     """Nothing is re-read when no transcript changed."""
     corpus = corpus_with_seed(tmp_path)
@@ -30,7 +37,7 @@ def test_a_second_start_reuses_the_index(tmp_path: Path) -> None:
 def test_only_changed_transcripts_are_read_again(tmp_path: Path) -> None:
     """Editing one file re-reads that file; touching without change re-reads none."""
     corpus = corpus_with_seed(tmp_path)
-    shutil.copy(SEED, corpus / "second.txt")
+    write_another_episode(corpus / "second.txt")
     Library.load(corpus, tmp_path / "i.sqlite3").close()
     os.utime(corpus / "first.txt", ns=(1, 1))
     touched = Library.load(corpus, tmp_path / "i.sqlite3")
@@ -46,7 +53,7 @@ def test_only_changed_transcripts_are_read_again(tmp_path: Path) -> None:
 def test_removed_transcripts_leave_the_index(tmp_path: Path) -> None:
     """A deleted file's episode and passages are gone on the next load."""
     corpus = corpus_with_seed(tmp_path)
-    shutil.copy(SEED, corpus / "second.txt")
+    write_another_episode(corpus / "second.txt")
     Library.load(corpus, tmp_path / "i.sqlite3").close()
     (corpus / "second.txt").unlink()
     library = Library.load(corpus, tmp_path / "i.sqlite3")
@@ -140,3 +147,26 @@ def test_an_unchanged_corpus_loads_while_another_process_writes(tmp_path: Path) 
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_an_index_from_an_older_version_is_rebuilt(tmp_path: Path) -> None:
+    """An index file left by an earlier quotebot (here: the FTS5 layout of version 7) is
+    dropped and built again on the first start, with nothing to do by hand."""
+    import sqlite3
+
+    corpus = corpus_with_seed(tmp_path)
+    old = sqlite3.connect(tmp_path / "i.sqlite3")
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    old.execute("INSERT INTO meta VALUES ('version', '7')")
+    old.execute("CREATE TABLE passages (id INTEGER PRIMARY KEY, text TEXT)")
+    old.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text)")
+    old.commit()
+    old.close()
+    library = Library.load(corpus, tmp_path / "i.sqlite3")
+    assert library.report.parsed == 1
+    assert library.search("layoffs").hits
+    library.close()
+    tables = sqlite3.connect(tmp_path / "i.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'passages_fts%'"
+    )
+    assert tables.fetchall() == []

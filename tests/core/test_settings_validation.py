@@ -34,6 +34,15 @@ BAD_VALUES: dict[str, tuple[str, str]] = {
     "QUOTEBOT_CARD_TEXT": ("white", "expected a colour like #1d2330"),
     "QUOTEBOT_CARD_ACCENT": ("#12345", "expected a colour like #1d2330"),
     "QUOTEBOT_TRANSCRIBE_THREADS": ("-1", "expected 0 (every core but one)"),
+    "QUOTEBOT_FEEDS": ("ftp://example.com/feed", "is not an http(s) URL"),
+    "QUOTEBOT_FEEDS_INTERVAL": ("often", "expected a duration like 30m"),
+    "QUOTEBOT_RESCAN_INTERVAL": ("0", "expected a duration like 30m"),
+    "QUOTEBOT_FEEDS_ALLOW_PRIVATE": ("sometimes", "expected true or false"),
+    "QUOTEBOT_FEEDS_MAX_FEED_BYTES": ("big", "expected a size like 16MiB"),
+    "QUOTEBOT_FEEDS_MAX_TRANSCRIPT_BYTES": ("0", "expected a size like 16MiB"),
+    "QUOTEBOT_FEEDS_CONNECT_TIMEOUT": ("0", "expected a number of seconds between 0 and 3600"),
+    "QUOTEBOT_FEEDS_READ_TIMEOUT": ("9999", "expected a number of seconds between 0 and 3600"),
+    "QUOTEBOT_FEEDS_DEADLINE": ("-1", "expected a number of seconds between 0 and 3600"),
     "QUOTEBOT_TRANSCRIBE_SPEAKERS": ("two", "expected auto or a number of speakers"),
 }
 

@@ -279,3 +279,60 @@ async def test_a_discord_gateway_not_answering_at_start_is_one_line(
     assert text.splitlines()[-1].startswith(
         f"quotebot discord: could not reach Discord's gateway at ws://127.0.0.1:{dead}/gateway ("
     )
+
+
+async def test_an_index_that_cannot_be_created_is_one_line_not_a_traceback(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """`QUOTEBOT_INDEX` where no file can be made stops `quotebot run` with one line, exit 2."""
+    slack, discord = fakes
+    env = bot_environment(tmp_path, slack, discord, free_port())
+    (tmp_path / "a-file").write_text("not a folder")
+    env["QUOTEBOT_INDEX"] = str(tmp_path / "a-file" / "index.sqlite3")
+    bot = await start_quotebot("run", env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), 30)
+    lines = [line for line in stderr.decode().splitlines() if not line.startswith("{")]
+    assert bot.returncode == 2
+    assert lines == [
+        f"quotebot run: cannot use the search index {tmp_path / 'a-file' / 'index.sqlite3'}: "
+        f"{tmp_path / 'a-file'} is a file, not a folder; set QUOTEBOT_INDEX (or --index) to a file "
+        "in a folder quotebot can write"
+    ]
+
+
+async def test_slack_starts_and_answers_with_one_transcript_it_cannot_read(
+    tmp_path: Path, fakes: tuple[FakeSlack, FakeDiscord], permissions_enforced: list[str]
+) -> None:
+    """A mode-000 transcript is logged by name; `quotebot slack` still gets ready and serves."""
+    slack, discord = fakes
+    port = free_port()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = next((REPO / "seeds").glob("*.txt"))
+    (corpus / "seed.txt").write_bytes(seed.read_bytes())
+    (corpus / "locked.txt").write_bytes(seed.read_bytes())
+    (corpus / "locked.txt").chmod(0)
+    env = bot_environment(tmp_path, slack, discord, port) | {"QUOTEBOT_CORPUS": str(corpus)}
+    bot = await asyncio.create_subprocess_exec(
+        *permissions_enforced,
+        sys.executable,
+        "-m",
+        "bot",
+        "slack",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_until_ready(http, f"http://127.0.0.1:{port}", bot)
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(bot.communicate(), 15)
+        assert bot.returncode == 0
+        log = stderr.decode()
+        assert f"skipped {corpus / 'locked.txt'}: cannot be read: permission denied" in log
+        assert "Traceback" not in log
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()

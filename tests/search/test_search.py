@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -214,18 +215,31 @@ def test_a_filter_without_a_value_asks_for_one(seed_library: Library, query: str
         seed_library.search(query)
 
 
-def test_broad_filters_rank_the_same_either_way(
+def test_a_broad_filter_keeps_only_that_speaker_best_first(seed_library: Library) -> None:
+    """A filter most passages pass (the guest) still gives only that speaker's passages, the
+    first page best first."""
+    hits = seed_library.search("speaker:stefan manager", limit=50).hits
+    assert len(hits) == 50
+    assert {h.speaker for h in hits} == {"Stefan Mai"}
+    first_page = [h.score for h in hits[:5]]
+    assert first_page == sorted(first_page, reverse=True)
+
+
+def test_broad_filters_rank_the_same_applied_before_or_after(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ranking then dropping (broad filters) gives the order that filtering in SQL gives."""
+    """Ranking a wider pool then dropping what fails a broad filter gives the hits, order and
+    total that filtering inside the match gives."""
     import bot.search.engine
 
-    query = "speaker:stefan manager"
-    post_filtered = [h.key for h in seed_library.search(query, limit=50).hits]
+    def answer() -> tuple[list[str], int]:
+        result = seed_library.search("speaker:stefan manager", limit=50)
+        return [h.key for h in result.hits], result.total
+
     monkeypatch.setattr(seed_library.engine, "_cache", bot.search.engine.LruCache(0))
-    monkeypatch.setattr(bot.search.engine, "POST_FILTER_SHARE", 2.0)
-    joined = [h.key for h in seed_library.search(query, limit=50).hits]
-    assert post_filtered == joined and len(joined) == 50
+    after = answer()
+    monkeypatch.setattr(bot.search.engine, "BROAD_FILTER_SHARE", 2.0)
+    assert answer() == after and len(after[0]) == 50
 
 
 def test_counts_stop_at_a_cap_and_say_so(
@@ -240,3 +254,20 @@ def test_counts_stop_at_a_cap_and_say_so(
     assert (result.total, result.total_capped, result.total_label) == (10, True, "10+")
     small = seed_library.search('"stack ranking"')
     assert (small.total_capped, small.total_label) == (False, "1")
+
+
+ECHO_CORPUS = Path(__file__).parent / "fixtures" / "echo"
+
+
+@pytest.mark.parametrize(
+    "query", ["managers hire people who will replace them", '"hire people who will replace them"']
+)
+def test_a_line_said_twice_is_quoted_from_whoever_said_it_first(tmp_path: Path, query: str) -> None:
+    """The host quoting the guest back a moment later does not outrank the guest's own words,
+    though the host's shorter passage scores higher on the words alone."""
+    library = Library.load(ECHO_CORPUS, tmp_path / "i.sqlite3")
+    try:
+        hits = library.search(query).hits
+        assert [h.speaker for h in hits[:2]] == ["Omar Haddad", "Dana Reyes"]
+    finally:
+        library.close()

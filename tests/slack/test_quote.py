@@ -138,8 +138,9 @@ async def test_help_explains_usage_and_lists_sections(slack, seed_library: Libra
     for text in ("", "help"):
         message = await slack.ask(text)
         usage, listing = section_texts(message)
-        assert "`/quote layoffs`" in usage
-        assert "`/quote speaker:stefan writing`" in usage
+        examples = seed_library.examples
+        assert f"`/quote {examples.word}`" in usage
+        assert f"`/quote {examples.speaker_query}`  only what Stefan Mai said" in usage
         assert "`/quote random`" in usage
         assert listing.startswith(f"*Sections ({len(titles)}):* {titles[0]} · {titles[1]}")
         assert listing.endswith(" … and 1 more")

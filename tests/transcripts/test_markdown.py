@@ -140,6 +140,8 @@ def test_ambiguous_first_names_are_left_as_written(tmp_path: Path) -> None:
         (FRONT + "### Only a heading\nSome text with no speaker.\n", 5, "no turns"),
         (FRONT + "Ann 00:02:00:\nLater.\nBob 00:01:00:\nEarlier.\n", 7, "goes backwards"),
         (FRONT + "Ann 00:61:00:\nHello.\n", 5, "bad timestamp"),
+        # Found by the fuzz tests: PyYAML raises ValueError, not YAMLError, for this date.
+        ("---\nepisode_date: 2025-13-45\n---\nAnn 00:00:01:\nHi.\n", 2, "month must be"),
     ],
     ids=[
         "no-front-matter",
@@ -149,6 +151,7 @@ def test_ambiguous_first_names_are_left_as_written(tmp_path: Path) -> None:
         "no-turns",
         "backwards",
         "bad-time",
+        "impossible-date",
     ],
 )
 def test_malformed_files_are_reported_by_file_and_line(
