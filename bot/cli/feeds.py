@@ -18,7 +18,10 @@ from ..feeds.fetcher import fetch
 from ..feeds.poller import FEED_ACCEPT
 from ..feeds.rss import parse_feed
 from ..feeds.storage import slug
+from ..feeds.transcription import transcription_handoff
 from ..settings import Settings, feed_name_for
+from ..transcribe.feed_episodes import feed_job_key
+from ..transcribe.queue import TranscriptionQueue
 from ..transcripts.corpus import bundled_seeds
 from .common import EXIT_NO_RESULTS, EXIT_OK
 from .progress import progress_for
@@ -96,7 +99,8 @@ class _Context:
         return self.corpus
 
     def poller(self) -> Poller:
-        return Poller(self.store, self.writable_corpus(), self.config)
+        handoff = transcription_handoff(TranscriptionQueue(self.store.db))
+        return Poller(self.store, self.writable_corpus(), self.config, handoff=handoff)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -184,6 +188,7 @@ def run_list(args: argparse.Namespace) -> int:
             for e in context.store.episodes(feed.name).values()
             if e.error or e.hand_edited or e.note
         ]
+        _print_transcribing(context.store, feed.name)
         for episode in problems[:10]:
             print(f"  · {episode.title}: {_episode_problem(episode)}")
         if len(problems) > 10:
@@ -276,3 +281,15 @@ def _span(seconds: int) -> str:
     if seconds < 48 * 3600:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} days"
+
+
+def _print_transcribing(store: FeedStore, feed: str) -> None:
+    """Episodes being transcribed now, with how far the worker is."""
+    running = [e for e in store.episodes(feed).values() if e.transcript_status == "running"]
+    if not running:
+        return
+    jobs = TranscriptionQueue(store.db).statuses(feed_job_key(feed, e.guid) for e in running)
+    for episode in running:
+        job = jobs.get(feed_job_key(feed, episode.guid))
+        if job is not None and job.percent is not None:
+            print(f"  · {episode.title}: transcribing, {job.percent}% done")

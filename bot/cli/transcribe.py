@@ -138,7 +138,12 @@ def run_worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    worker = TranscriptionWorker(queue, engine, stop)
+    # Episodes queued by a feed report back to it (`feeds list`), through the same database.
+    from ..feeds.store import FeedStore
+    from ..feeds.transcription import feed_status_listener
+
+    listener = feed_status_listener(FeedStore(queue.db))
+    worker = TranscriptionWorker(queue, engine, stop, on_change=listener)
     logging.getLogger(__name__).info("transcription worker %s started", queue.owner)
     try:
         finished = worker.run(once=args.once)

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from ..library import Library
 from ..search.index import SyncReport
 from ..settings import ConfigError, Settings
+from ..transcribe.queue import TranscriptionQueue
 from ..transcripts.corpus import bundled_seeds
 from .errors import FeedError
 from .poller import PollConfig, Poller, PollReport, TranscriptHandoff
 from .store import FeedStore
+from .transcription import transcription_handoff
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,10 @@ def create_feed_worker(
         )
     poller = None
     if not seeds:
+        if handoff is None:
+            # Feeds with `transcribe: true` queue in the same database; a transcription worker
+            # process takes the queue.
+            handoff = transcription_handoff(TranscriptionQueue(store.db))
         poller = Poller(store, library.corpus, PollConfig.from_settings(settings), handoff=handoff)
     worker = FeedWorker(library, poller, rescan_interval=settings.rescan_interval)
     worker.store = store
