@@ -190,21 +190,14 @@ class Poller:
             last_modified=None if retry else record.last_modified,
             accept=FEED_ACCEPT,
         )
-        if fetched.not_modified:
-            if recheck:
-                self.recheck_files(record.name)
-            self.store.finish(
-                record.name,
-                self.replica,
-                next_poll,
-                last_poll_at=now,
-                last_success_at=now,
-                last_error=None,
-            )
-            return PollReport(record.name, "not modified")
-        body_digest = digest(fetched.body)
-        validators = {"etag": fetched.etag, "last_modified": fetched.last_modified}
-        if body_digest == record.feed_digest and not retry:
+        body_digest = "" if fetched.not_modified else digest(fetched.body)
+        validators = (
+            {}
+            if fetched.not_modified
+            else {"etag": fetched.etag, "last_modified": fetched.last_modified}
+        )
+        if fetched.not_modified or (body_digest == record.feed_digest and not retry):
+            # Nothing new in the feed: only the files already fetched may need a look.
             if recheck:
                 self.recheck_files(record.name)
             self.store.finish(
@@ -216,7 +209,7 @@ class Poller:
                 last_error=None,
                 **validators,
             )
-            return PollReport(record.name, "unchanged")
+            return PollReport(record.name, "not modified" if fetched.not_modified else "unchanged")
         document = parse_feed(fetched.body, fetched.content_type)
         known = self.store.episodes(record.name)
         episodes, written, new = self._store_items(record, document, known, progress)
