@@ -8,39 +8,23 @@ import json
 import shutil
 import signal
 import time
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
-from test_quotebot_run import bot_environment, free_port, start_quotebot, wait_until_ready
+from test_quotebot_run import (
+    bot_environment,
+    free_port,
+    signed_quote,
+    start_quotebot,
+    wait_until_ready,
+)
 
 from bot.feeds import FeedStore
 from tests.feeds.feed_server import FeedServer
-from tests.slack.slack_bench import SIGNING_SECRET, FakeSlack, payload
+from tests.slack.slack_bench import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def signed_quote(text: str, response_url: str) -> tuple[str, dict[str, str]]:
-    """A signed /quote; each with its own trigger_id, as Slack sends them (the bot drops a
-    repeated delivery)."""
-    fields = payload("slash_command") | {
-        "text": text,
-        "response_url": response_url,
-        "trigger_id": uuid.uuid4().hex,
-    }
-    body = urlencode(fields)
-    stamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature,
-    }
-    return body, headers
 
 
 async def quote_until(

@@ -9,6 +9,7 @@ import signal
 import socket
 import sys
 import time
+import uuid
 from datetime import time as clock_time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -71,7 +72,13 @@ async def start_quotebot(command: str, env: dict) -> asyncio.subprocess.Process:
 
 
 def signed_quote(text: str, response_url: str) -> tuple[str, dict[str, str]]:
-    fields = payload("slash_command") | {"text": text, "response_url": response_url}
+    """A signed /quote; each with its own trigger_id, as Slack sends them (the bot drops a
+    repeated delivery)."""
+    fields = payload("slash_command") | {
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": uuid.uuid4().hex,
+    }
     body = urlencode(fields)
     stamp = str(int(time.time()))
     signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
